@@ -404,7 +404,7 @@ public final class Binder {
         if (value instanceof List) {
             List<String> parts = new ArrayList<>();
             for (Object o : (List<?>) value) {
-                parts.add(display(o));
+                parts.add(display(o).replace("\\", "\\\\").replace(",", "\\,"));
             }
             return String.join(",", parts);
         }
