@@ -65,7 +65,7 @@ public final class SecretPolicy {
         if (deny == null && decoded != null) {
             String decodedDeny = SecretStrength.denyReason(decoded);
             if (decodedDeny != null) {
-                deny = decodedDeny + " (once decoded from " + SecretStrength.encoding(value).name().toLowerCase(Locale.ROOT) + ")";
+                deny = decodedDeny + " (once decoded)";
             }
         }
         if (deny != null) {
@@ -96,7 +96,7 @@ public final class SecretPolicy {
         }
         if (estimate.patterned() * 2 >= value.length()) {
             weaknesses.add(new SecretAssessment.Weakness("pattern",
-                    "is mostly repetition or a sequence (" + estimate.patterned() + " of " + value.length() + " characters)"));
+                    "is mostly repetition, a sequence or common words (" + estimate.patterned() + " of " + value.length() + " characters)"));
         }
         if (bits < MINIMUM_BITS) {
             weaknesses.add(new SecretAssessment.Weakness("low-strength",

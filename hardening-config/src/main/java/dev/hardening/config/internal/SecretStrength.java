@@ -72,13 +72,17 @@ public final class SecretStrength {
 
     /**
      * @param value the value
-     * @return its apparent encoding; short values (under 8 characters) are always RAW
+     * @return its apparent encoding; values under 16 characters count as RAW (too short to tell)
      */
     public static Encoding encoding(String value) {
-        int n = value.length();
-        if (n < 8) {
+        if (value.length() < 16) {
             return Encoding.RAW;
         }
+        return detect(value);
+    }
+
+    private static Encoding detect(String value) {
+        int n = value.length();
         if (n % 2 == 0 && value.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
             return Encoding.HEX;
         }
@@ -108,8 +112,11 @@ public final class SecretStrength {
      * @return the decoded text, or null when the value is RAW or decodes to binary
      */
     public static String decodedText(String value) {
+        if (value.length() < 8) {
+            return null;
+        }
         byte[] bytes;
-        switch (encoding(value)) {
+        switch (detect(value)) {
             case HEX:
                 bytes = hexDecode(value);
                 break;

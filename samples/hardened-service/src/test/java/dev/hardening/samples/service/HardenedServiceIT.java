@@ -1,0 +1,139 @@
+package dev.hardening.samples.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drives the packaged jar as a black box, following SAMPLE.md. */
+class HardenedServiceIT {
+
+    private static final Duration BOOT = Duration.ofSeconds(30);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    Path work;
+
+    private static Map<String, String> env(String... kv) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private static String strongKey() {
+        byte[] b = new byte[32];
+        new SecureRandom().nextBytes(b);
+        return Base64.getEncoder().encodeToString(b);
+    }
+
+    private HttpResponse<String> get(String base, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void refusesToStartInProductionWithADefaultSecretAndNeverPrintsIt() throws Exception {
+        try (ServiceProcess p = ServiceProcess.start(env("SECRET_KEY", "changeme", "PORT", "0"), work)) {
+            assertThat(p.awaitExit(BOOT)).isEqualTo(78);
+            assertThat(p.stderr()).contains("FAIL", "HC-S001", "SECRET_KEY", "refusing to start in production");
+            assertThat(p.allOutput()).doesNotContainIgnoringCase("changeme").doesNotContain("listening on");
+        }
+    }
+
+    @Test
+    void unknownAppEnvValuesAreProduction() throws Exception {
+        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "staging", "SECRET_KEY", "minioadmin", "PORT", "0"), work)) {
+            assertThat(p.awaitExit(BOOT)).isEqualTo(78);
+            assertThat(p.stderr()).contains("environment: PRODUCTION", "HC-S001");
+        }
+    }
+
+    @Test
+    void refusesToStartWithoutASecretAndListsEveryProblem() throws Exception {
+        try (ServiceProcess p = ServiceProcess.start(env("PORT", "70000", "ALLOW_DEV_ON_NETWORK", "perhaps"), work)) {
+            assertThat(p.awaitExit(BOOT)).isEqualTo(78);
+            assertThat(p.stderr()).contains("3 problems", "HC-E001 SECRET_KEY", "HC-E003 PORT", "HC-E002 ALLOW_DEV_ON_NETWORK")
+                    .doesNotContain("Exception", "\tat ");
+        }
+    }
+
+    @Test
+    void startsWithAStrongKeyAndAnswersHealthWithoutInternals() throws Exception {
+        String key = strongKey();
+        try (ServiceProcess p = ServiceProcess.start(env("SECRET_KEY", key, "PORT", "0"), work)) {
+            String base = p.awaitListening(BOOT);
+            assertThat(base).as(p.allOutput()).matches("http://127\\.0\\.0\\.1:\\d+");
+            assertThat(p.stdout()).contains("hardening startup report (environment: PRODUCTION)", "PASS    HC-S001")
+                    .doesNotContain(key);
+            HttpResponse<String> live = get(base, "/livez");
+            assertThat(live.statusCode()).isEqualTo(200);
+            assertThat(live.body()).isEqualTo("ok");
+            HttpResponse<String> ready = get(base, "/readyz");
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(ready.body()).isEqualTo("ready");
+            HttpResponse<String> missing = get(base, "/nope");
+            assertThat(missing.statusCode()).isEqualTo(404);
+            assertThat(missing.headers().firstValue("Content-Type")).contains("application/problem+json");
+            assertThat(missing.body()).contains("\"status\":404");
+            p.terminate();
+            p.awaitExit(BOOT);
+        }
+    }
+
+    @Test
+    void readsTheSecretFromAFile() throws Exception {
+        Path file = Files.writeString(work.resolve("secret_key"), strongKey() + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
+        try (ServiceProcess p = ServiceProcess.start(env("SECRET_KEY_FILE", file.toString(), "PORT", "0"), work)) {
+            assertThat(p.awaitListening(BOOT)).as(p.allOutput()).isNotNull();
+            assertThat(p.stdout()).contains("PASS    HC-S001").doesNotContain("HC-S003");
+        }
+    }
+
+    @Test
+    void devStartsWithNoSettingsAndKeepsTheGeneratedSecretAcrossRestarts() throws Exception {
+        Path stored = work.resolve(".hardening/dev-secrets/SECRET_KEY");
+        String first;
+        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "dev", "PORT", "0"), work)) {
+            String base = p.awaitListening(BOOT);
+            assertThat(base).as(p.allOutput()).isNotNull();
+            assertThat(p.stdout()).contains("DEV MODE - NOT FOR PRODUCTION", "HC-S004");
+            assertThat(get(base, "/livez").statusCode()).isEqualTo(200);
+            first = Files.readString(stored);
+            assertThat(Files.getPosixFilePermissions(stored)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+            assertThat(p.allOutput()).doesNotContain(first);
+        }
+        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "dev", "PORT", "0"), work)) {
+            assertThat(p.awaitListening(BOOT)).as(p.allOutput()).isNotNull();
+            assertThat(Files.readString(stored)).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void devModeOnANetworkAddressIsRefusedUnlessExplicitlyAllowed() throws Exception {
+        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "dev", "BIND_ADDRESS", "0.0.0.0", "PORT", "0"), work)) {
+            assertThat(p.awaitExit(BOOT)).isEqualTo(78);
+            assertThat(p.stderr()).contains("FAIL", "HC-M002", "ALLOW_DEV_ON_NETWORK");
+        }
+        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "dev", "BIND_ADDRESS", "0.0.0.0", "PORT", "0",
+                "ALLOW_DEV_ON_NETWORK", "true"), work)) {
+            assertThat(p.awaitListening(BOOT)).as(p.allOutput()).startsWith("http://0.0.0.0:");
+            assertThat(p.stdout()).contains("WARN    HC-M002");
+        }
+    }
+}

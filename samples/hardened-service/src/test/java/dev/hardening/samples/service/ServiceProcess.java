@@ -1,0 +1,104 @@
+package dev.hardening.samples.service;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.List;
+
+/**
+ * The packaged service jar run as a user runs it: {@code java -jar} with exactly the given
+ * environment (nothing inherited), output captured line by line.
+ */
+final class ServiceProcess implements AutoCloseable {
+    static final Path JAR = Path.of("target", "hardened-service.jar").toAbsolutePath();
+
+    private final Process process;
+    private final List<String> stdout = new CopyOnWriteArrayList<>();
+    private final List<String> stderr = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<String> listening = new CompletableFuture<>();
+
+    private ServiceProcess(Process process) {
+        this.process = process;
+        pump(process.getInputStream(), stdout, true);
+        pump(process.getErrorStream(), stderr, false);
+    }
+
+    static ServiceProcess start(Map<String, String> env, Path workDir) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder pb = new ProcessBuilder(java, "-jar", JAR.toString()).directory(workDir.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        return new ServiceProcess(pb.start());
+    }
+
+    private void pump(InputStream in, List<String> sink, boolean watchListening) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    sink.add(line);
+                    if (watchListening && line.startsWith("listening on ")) {
+                        listening.complete(line.substring("listening on ".length()));
+                    }
+                }
+            } catch (IOException e) {
+                sink.add("<stream closed: " + e.getClass().getSimpleName() + ">");
+            } finally {
+                if (watchListening) {
+                    listening.complete(null);
+                }
+            }
+        }, "service-output");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** @return the base URL from the {@code listening on} line, or null if the process ended first */
+    String awaitListening(Duration timeout) throws Exception {
+        return listening.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("service did not exit within " + timeout + "; stdout=" + stdout + " stderr=" + stderr);
+        }
+        return process.exitValue();
+    }
+
+    /** Sends SIGTERM. */
+    void terminate() {
+        process.destroy();
+    }
+
+    String stdout() {
+        return String.join("\n", stdout);
+    }
+
+    String stderr() {
+        return String.join("\n", stderr);
+    }
+
+    String allOutput() {
+        return stdout() + "\n" + stderr();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
