@@ -70,7 +70,8 @@ public final class BoundConfig<T extends Record> implements StartupCheck {
             rows.add(new String[] {d.variable(), d.source(), d.display()});
         }
         for (String[] r : rows) {
-            sb.append(String.format("%-" + w1 + "s  %-" + w2 + "s  %s%n", r[0], r[1], r[2]));
+            sb.append(r[0]).append(" ".repeat(w1 - r[0].length() + 2)).append(r[1])
+                    .append(" ".repeat(w2 - r[1].length() + 2)).append(r[2]).append('\n');
         }
         return sb.toString();
     }

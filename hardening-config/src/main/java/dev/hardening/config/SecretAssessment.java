@@ -1,7 +1,6 @@
 package dev.hardening.config;
 
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
@@ -29,7 +28,7 @@ public record SecretAssessment(SecretPurpose purpose, int decodedBytes, double e
     /** @return the weaknesses as one line, or a summary of the strength when there are none */
     public String summary() {
         if (acceptable()) {
-            return String.format(Locale.ROOT, "%s; %d decoded bytes, ~%.0f bits", description, decodedBytes, estimatedBits);
+            return description + "; " + decodedBytes + " decoded bytes, ~" + Math.round(estimatedBits) + " bits";
         }
         return description + "; " + weaknesses.stream().map(w -> w.code() + ": " + w.message())
                 .collect(Collectors.joining("; "));

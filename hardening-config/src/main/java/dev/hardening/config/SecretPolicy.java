@@ -100,7 +100,7 @@ public final class SecretPolicy {
         }
         if (bits < MINIMUM_BITS) {
             weaknesses.add(new SecretAssessment.Weakness("low-strength",
-                    String.format(Locale.ROOT, "estimated strength %.0f bits, needs at least %d", bits, MINIMUM_BITS)));
+                    "estimated strength " + Math.round(bits) + " bits, needs at least " + MINIMUM_BITS));
         }
         return new SecretAssessment(purpose, decodedBytes, bits, secret.describe(), weaknesses);
     }

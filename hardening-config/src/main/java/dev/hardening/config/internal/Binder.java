@@ -21,7 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,7 +49,7 @@ public final class Binder {
 
     private final List<ConfigProblem> problems = new ArrayList<>();
     private final List<Finding> findings = new ArrayList<>();
-    private final Map<Schema.Leaf, Object> values = new HashMap<>();
+    private final Map<Schema.Leaf, Object> values = new IdentityHashMap<>();
     private final List<Described> described = new ArrayList<>();
     private final List<BoundSecret> secrets = new ArrayList<>();
     private final Set<String> scrub = new LinkedHashSet<>();
@@ -584,7 +584,12 @@ public final class Binder {
                     key = Integer.toString(seen.size());
                     seen.add(s);
                 }
-                owners.computeIfAbsent(key, k -> new ArrayList<>()).add(subject);
+                List<String> group = owners.get(key);
+                if (group == null) {
+                    group = new ArrayList<>();
+                    owners.put(key, group);
+                }
+                group.add(subject);
             }
         }
         for (List<String> group : owners.values()) {

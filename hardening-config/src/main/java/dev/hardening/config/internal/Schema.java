@@ -27,10 +27,12 @@ import java.util.regex.Pattern;
  */
 public final class Schema {
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
-    private static final ConcurrentHashMap<Key, Node> CACHE = new ConcurrentHashMap<>();
-
-    private record Key(Class<?> type, String prefix) {
-    }
+    private static final ClassValue<ConcurrentHashMap<String, Node>> CACHE = new ClassValue<>() {
+        @Override
+        protected ConcurrentHashMap<String, Node> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
 
     private Schema() {
     }
@@ -84,8 +86,13 @@ public final class Schema {
      *                                  unsupported (a programming error, reported at once)
      */
     public static Node of(Class<?> type, String prefix) {
-        return CACHE.computeIfAbsent(new Key(type, prefix),
-                k -> build(type, prefix, new ArrayList<>()));
+        ConcurrentHashMap<String, Node> byPrefix = CACHE.get(type);
+        Node node = byPrefix.get(prefix);
+        if (node == null) {
+            node = build(type, prefix, new ArrayList<>());
+            byPrefix.putIfAbsent(prefix, node);
+        }
+        return node;
     }
 
     private static Node build(Class<?> type, String prefix, List<Class<?>> stack) {

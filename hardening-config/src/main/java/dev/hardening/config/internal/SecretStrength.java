@@ -83,7 +83,7 @@ public final class SecretStrength {
 
     private static Encoding detect(String value) {
         int n = value.length();
-        if (n % 2 == 0 && value.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+        if (n % 2 == 0 && isHex(value, true)) {
             return Encoding.HEX;
         }
         return base64Decode(value) != null ? Encoding.BASE64 : Encoding.RAW;
@@ -227,7 +227,11 @@ public final class SecretStrength {
      * @return how many distinct characters it uses
      */
     public static int distinctCharacters(String value) {
-        return (int) value.chars().distinct().count();
+        java.util.BitSet seen = new java.util.BitSet();
+        for (int k = 0; k < value.length(); k++) {
+            seen.set(value.charAt(k));
+        }
+        return seen.cardinality();
     }
 
     private static double bitsPerChar(String value) {
@@ -337,7 +341,18 @@ public final class SecretStrength {
     }
 
     private static boolean isHexText(String w) {
-        return w.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+        return isHex(w, false);
+    }
+
+    private static boolean isHex(String s, boolean upperToo) {
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            boolean hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (upperToo && c >= 'A' && c <= 'F');
+            if (!hex) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String alnum(String s) {
