@@ -159,6 +159,20 @@ class HardeningConfigTest {
     }
 
     @Test
+    void typoHintNeverPointsAtAnotherDeclaredSetting() {
+        ConfigException e = failure(TwoSecrets.class, config(env("API_TOKENS", "x")).build());
+        assertThat(e.problems()).filteredOn(p -> p.variable().equals("API_TOKEN"))
+                .singleElement().satisfies(p -> assertThat(p.fix()).contains("API_TOKENS is set: a typo?"));
+        record Pair(Optional<String> apiToken, String apiTokens) {
+        }
+        ConfigException pair = failure(Pair.class, config(env("API_TOKEN", "set")).build());
+        assertThat(pair.problems()).singleElement().satisfies(p -> {
+            assertThat(p.variable()).isEqualTo("API_TOKENS");
+            assertThat(p.fix()).doesNotContain("typo");
+        });
+    }
+
+    @Test
     void reportsMalformedValuesAsOneClearLineEach() {
         ConfigException e = failure(Basic.class, config(env("PORT", "70000", "TIMEOUT", "5 minutes", "ISSUER", "idp.test/path",
                 "TAGS", "a,,b", "LEVEL", "medium", "VERBOSE", "maybe", "SECRET_KEY", STRONG)).build());

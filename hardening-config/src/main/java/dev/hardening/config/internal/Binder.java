@@ -29,12 +29,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Binds a settings record from the sources, collecting every problem before throwing, then
  * assesses the secrets. One instance per bind call; not thread-safe.
  */
 public final class Binder {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.hardening.config");
 
     /** The rule every configuration finding maps to. */
     public static final String FACTOR_III = "12-factor III. Config";
@@ -118,6 +122,7 @@ public final class Binder {
 
         List<Schema.Leaf> leaves = Schema.leaves(node);
         Set<String> known = knownNames(leaves);
+        declaredNames = known;
         for (Schema.Leaf leaf : leaves) {
             resolve(leaf);
         }
@@ -431,7 +436,6 @@ public final class Binder {
     private Set<String> declaredNames;
 
     private void unknownVariables(Set<String> known) {
-        declaredNames = known;
         if (!prefix.isEmpty()) {
             reportUnknown(env.keySet(), known, "environment variable ");
             reportUnknown(properties.keySet(), known, "system property ");
@@ -544,6 +548,8 @@ public final class Binder {
             findings.add(Finding.pass("HC-M001", FACTOR_III, AppEnvironment.VARIABLE,
                     "PRODUCTION mode (" + AppEnvironment.VARIABLE + " " + value + "; only dev and test relax checks)", ""));
         } else {
+            LOG.warn("{} MODE - NOT FOR PRODUCTION: security checks are relaxed because {}={}", environment.name(),
+                    AppEnvironment.VARIABLE, value);
             findings.add(Finding.warn("HC-M001", FACTOR_III, AppEnvironment.VARIABLE,
                     environment.name() + " MODE - NOT FOR PRODUCTION: policy failures are only warnings, dev secrets may be generated",
                     "unset " + AppEnvironment.VARIABLE + " in any deployment"));
