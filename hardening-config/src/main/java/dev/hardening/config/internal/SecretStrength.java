@@ -38,9 +38,22 @@ public final class SecretStrength {
 
     private static final Set<String> DENY_EXACT = new HashSet<>();
 
+    /** Deny words of four or more characters, indexed by their first (ASCII) character. */
+    private static final String[][] WORDS_BY_FIRST = new String[128][];
+
     static {
+        List<List<String>> byFirst = new java.util.ArrayList<>();
+        for (int c = 0; c < 128; c++) {
+            byFirst.add(new java.util.ArrayList<>());
+        }
         for (String w : DENY_WORDS) {
             DENY_EXACT.add(alnum(w));
+            if (w.length() >= 4 && w.charAt(0) < 128) {
+                byFirst.get(w.charAt(0)).add(w);
+            }
+        }
+        for (int c = 0; c < 128; c++) {
+            WORDS_BY_FIRST[c] = byFirst.get(c).toArray(new String[0]);
         }
     }
 
@@ -161,7 +174,11 @@ public final class SecretStrength {
             return "is a Django development key (django-insecure- prefix)";
         }
         String a = alnum(lower);
-        String stripped = a.replaceAll("[0-9]+$", "");
+        int end = a.length();
+        while (end > 0 && Character.isDigit(a.charAt(end - 1))) {
+            end--;
+        }
+        String stripped = a.substring(0, end);
         if (DENY_EXACT.contains(a) || (!stripped.isEmpty() && DENY_EXACT.contains(stripped))) {
             return "matches a well-known default or common password";
         }
@@ -298,9 +315,13 @@ public final class SecretStrength {
     }
 
     private static int dictionaryRun(String lower, int i) {
+        char first = lower.charAt(i);
+        if (first >= 128) {
+            return 0;
+        }
         int best = 0;
-        for (String w : DENY_WORDS) {
-            if (w.length() >= 4 && w.length() > best && lower.startsWith(w, i)) {
+        for (String w : WORDS_BY_FIRST[first]) {
+            if (w.length() > best && lower.startsWith(w, i)) {
                 best = w.length();
             }
         }
