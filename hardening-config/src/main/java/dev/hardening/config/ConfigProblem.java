@@ -14,7 +14,14 @@ import java.util.Objects;
  */
 public record ConfigProblem(ProblemCode code, String variable, String source, String message, String fix) {
 
-    /** @throws NullPointerException if any field is null */
+    /**
+     * @param code     the stable code
+     * @param variable the variable concerned
+     * @param source   where the value came from
+     * @param message  what is wrong
+     * @param fix      how to fix it
+     * @throws NullPointerException if any field is null
+     */
     public ConfigProblem {
         Objects.requireNonNull(code, "code");
         Objects.requireNonNull(variable, "variable");

@@ -17,6 +17,12 @@ public record Finding(String id, FindingStatus status, String rule, String subje
     /**
      * Validates the fields.
      *
+     * @param id      stable identifier of the check
+     * @param status  PASS, WARN or FAIL
+     * @param rule    the rule or 12-factor factor it enforces
+     * @param subject what was checked; may be empty
+     * @param detail  what was found, redacted
+     * @param fix     what to do about it
      * @throws NullPointerException     if any field is null
      * @throws IllegalArgumentException if the id is blank
      */
@@ -32,17 +38,44 @@ public record Finding(String id, FindingStatus status, String rule, String subje
         }
     }
 
-    /** @return a PASS finding */
+    /**
+     * A PASS finding.
+     *
+     * @param id      stable identifier of the check
+     * @param rule    the rule or 12-factor factor it enforces
+     * @param subject what was checked; may be empty
+     * @param detail  what was found, redacted
+     * @param fix     what to do about it
+     * @return the finding
+     */
     public static Finding pass(String id, String rule, String subject, String detail, String fix) {
         return new Finding(id, FindingStatus.PASS, rule, subject, detail, fix);
     }
 
-    /** @return a WARN finding */
+    /**
+     * A WARN finding.
+     *
+     * @param id      stable identifier of the check
+     * @param rule    the rule or 12-factor factor it enforces
+     * @param subject what was checked; may be empty
+     * @param detail  what was found, redacted
+     * @param fix     what to do about it
+     * @return the finding
+     */
     public static Finding warn(String id, String rule, String subject, String detail, String fix) {
         return new Finding(id, FindingStatus.WARN, rule, subject, detail, fix);
     }
 
-    /** @return a FAIL finding */
+    /**
+     * A FAIL finding.
+     *
+     * @param id      stable identifier of the check
+     * @param rule    the rule or 12-factor factor it enforces
+     * @param subject what was checked; may be empty
+     * @param detail  what was found, redacted
+     * @param fix     what to do about it
+     * @return the finding
+     */
     public static Finding fail(String id, String rule, String subject, String detail, String fix) {
         return new Finding(id, FindingStatus.FAIL, rule, subject, detail, fix);
     }

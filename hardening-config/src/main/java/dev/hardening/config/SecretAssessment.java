@@ -15,7 +15,15 @@ import java.util.stream.Collectors;
 public record SecretAssessment(SecretPurpose purpose, int decodedBytes, double estimatedBits, String description,
                                List<Weakness> weaknesses) {
 
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param purpose       the purpose assessed for
+     * @param decodedBytes  the key bytes the value carries once decoded
+     * @param estimatedBits the estimated strength in bits
+     * @param description   length and character class
+     * @param weaknesses    what is wrong
+     */
     public SecretAssessment {
         weaknesses = List.copyOf(weaknesses);
     }

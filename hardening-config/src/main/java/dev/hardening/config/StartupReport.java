@@ -204,6 +204,9 @@ public final class StartupReport {
      */
     public record Silence(String key, String reason, LocalDate expires) {
         /**
+         * @param key     the finding id, or id and subject
+         * @param reason  why it is acceptable
+         * @param expires the last day the silence holds
          * @throws IllegalArgumentException if the key or reason is blank
          * @throws NullPointerException     if any field is null
          */
