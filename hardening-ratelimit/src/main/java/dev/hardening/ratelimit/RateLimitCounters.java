@@ -1,0 +1,117 @@
+package dev.hardening.ratelimit;
+
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * Counters a user can export to a metrics system: decisions allowed and denied, backend errors,
+ * decisions made by a fallback, corrupt Redis values repaired, circuit-breaker transitions and denials
+ * observed in shadow mode. Thread-safe; updates are cheap ({@link LongAdder}).
+ */
+public final class RateLimitCounters {
+
+    private final LongAdder allowed = new LongAdder();
+    private final LongAdder denied = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder fallbackDecisions = new LongAdder();
+    private final LongAdder corruptValues = new LongAdder();
+    private final LongAdder breakerTransitions = new LongAdder();
+    private final LongAdder shadowDenied = new LongAdder();
+    private volatile Supplier<String> breakerState = () -> "NONE";
+
+    /** Creates counters at zero. */
+    public RateLimitCounters() {
+        // nothing else
+    }
+
+    /**
+     * Records a decision.
+     *
+     * @param decision the decision
+     */
+    public void record(Decision decision) {
+        if (decision.allowed()) {
+            allowed.increment();
+        } else {
+            denied.increment();
+        }
+        if (decision.source().isFallback()) {
+            fallbackDecisions.increment();
+        }
+    }
+
+    /** Records a backend error (the decision, if any, is recorded separately). */
+    public void recordError() {
+        errors.increment();
+    }
+
+    /** Records a corrupt value found and replaced in Redis. */
+    public void recordCorruptValue() {
+        corruptValues.increment();
+    }
+
+    /** Records a circuit-breaker state transition. */
+    public void recordBreakerTransition() {
+        breakerTransitions.increment();
+    }
+
+    /** Records a request that would have been denied but was let through by shadow mode. */
+    public void recordShadowDenied() {
+        shadowDenied.increment();
+    }
+
+    /**
+     * @param state supplies the current breaker state name; replaces any previous supplier
+     */
+    public void breakerStateSource(Supplier<String> state) {
+        this.breakerState = java.util.Objects.requireNonNull(state, "state");
+    }
+
+    /** @return decisions that allowed the request */
+    public long allowed() {
+        return allowed.sum();
+    }
+
+    /** @return decisions that denied the request */
+    public long denied() {
+        return denied.sum();
+    }
+
+    /** @return backend errors (Redis failures, timeouts, errors replies) */
+    public long errors() {
+        return errors.sum();
+    }
+
+    /** @return decisions made by a fallback while the primary backend was unavailable */
+    public long fallbackDecisions() {
+        return fallbackDecisions.sum();
+    }
+
+    /** @return corrupt or foreign values found under a limiter key and replaced */
+    public long corruptValues() {
+        return corruptValues.sum();
+    }
+
+    /** @return circuit-breaker state transitions */
+    public long breakerTransitions() {
+        return breakerTransitions.sum();
+    }
+
+    /** @return requests let through in shadow mode that would have been denied */
+    public long shadowDenied() {
+        return shadowDenied.sum();
+    }
+
+    /** @return the circuit breaker's current state ({@code CLOSED}, {@code OPEN}, ...) or {@code NONE} */
+    public String breakerState() {
+        return breakerState.get();
+    }
+
+    @Override
+    public String toString() {
+        return "RateLimitCounters{allowed=" + allowed() + ", denied=" + denied() + ", errors=" + errors()
+                + ", fallback=" + fallbackDecisions() + ", corrupt=" + corruptValues() + ", breaker="
+                + breakerState() + ", transitions=" + breakerTransitions() + ", shadowDenied="
+                + shadowDenied() + "}";
+    }
+}

@@ -1,0 +1,140 @@
+package dev.hardening.ratelimit.internal;
+
+import dev.hardening.ratelimit.Decision;
+import dev.hardening.ratelimit.DecisionSource;
+import dev.hardening.ratelimit.Limit;
+import dev.hardening.ratelimit.LimitStatus;
+import dev.hardening.ratelimit.RateLimitPolicy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The server-side token-bucket script ({@code token_bucket.lua}), its SHA-1, argument encoding and
+ * reply decoding. Not public API. Immutable and thread-safe.
+ */
+public final class TokenBucketScript {
+
+    /** The script text. */
+    public static final String SOURCE = load();
+    /** The script's SHA-1 digest for EVALSHA. */
+    public static final String SHA = sha1(SOURCE);
+
+    private TokenBucketScript() {
+    }
+
+    private static String load() {
+        try (InputStream in = TokenBucketScript.class.getResourceAsStream("token_bucket.lua")) {
+            if (in == null) {
+                throw new IllegalStateException("token_bucket.lua missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha1(String text) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
+            StringBuilder sb = new StringBuilder();
+            for (byte b : d) {
+                sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+            }
+            return sb.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * @param policy       the policy
+     * @param cost         tokens to spend
+     * @param nowMicros    a time override, or a negative value for Redis' own clock
+     * @return the ARGV array
+     */
+    public static String[] arguments(RateLimitPolicy policy, long cost, long nowMicros) {
+        List<Limit> limits = policy.limits();
+        String[] args = new String[4 + 3 * limits.size()];
+        args[0] = nowMicros < 0 ? "" : Long.toString(nowMicros);
+        args[1] = Long.toString(cost);
+        args[2] = policy.fingerprint();
+        args[3] = Integer.toString(limits.size());
+        int i = 4;
+        for (Limit limit : limits) {
+            args[i++] = Long.toString(limit.capacity());
+            args[i++] = Long.toString(limit.tokens());
+            args[i++] = Long.toString(limit.periodMicros());
+        }
+        return args;
+    }
+
+    /** A decoded reply. */
+    public static final class Reply {
+        private final Decision decision;
+        private final boolean repaired;
+
+        Reply(Decision decision, boolean repaired) {
+            this.decision = decision;
+            this.repaired = repaired;
+        }
+
+        /** @return the decision */
+        public Decision decision() {
+            return decision;
+        }
+
+        /** @return whether the script replaced a corrupt or foreign value */
+        public boolean repaired() {
+            return repaired;
+        }
+    }
+
+    /**
+     * @param policy the policy the script ran with
+     * @param reply  the script's reply
+     * @return the decoded reply
+     * @throws IllegalStateException if the reply does not have the expected shape
+     */
+    public static Reply decode(RateLimitPolicy policy, Object reply) {
+        List<Limit> limits = policy.limits();
+        if (!(reply instanceof List) || ((List<?>) reply).size() != 3 + 2 * limits.size()) {
+            throw new IllegalStateException("unexpected script reply shape");
+        }
+        List<?> r = (List<?>) reply;
+        boolean allowed = number(r.get(0)) == 1;
+        long waitMicros = number(r.get(1));
+        boolean repaired = number(r.get(2)) == 1;
+        List<LimitStatus> statuses = new ArrayList<>(limits.size());
+        for (int i = 0; i < limits.size(); i++) {
+            long remaining = number(r.get(3 + 2 * i));
+            long fullMicros = number(r.get(4 + 2 * i));
+            if (remaining < 0 || fullMicros < 0) {
+                throw new IllegalStateException("unexpected negative value in script reply");
+            }
+            statuses.add(new LimitStatus(limits.get(i), remaining, Duration.ofNanos(fullMicros * 1000L)));
+        }
+        Duration retry;
+        if (allowed) {
+            retry = Duration.ZERO;
+        } else if (waitMicros < 0) {
+            retry = Decision.NEVER;
+        } else {
+            retry = Duration.ofNanos(waitMicros * 1000L);
+        }
+        return new Reply(Decision.of(allowed, retry, statuses, DecisionSource.REDIS), repaired);
+    }
+
+    private static long number(Object o) {
+        if (o instanceof Long) {
+            return (Long) o;
+        }
+        throw new IllegalStateException("unexpected script reply element");
+    }
+}
