@@ -158,6 +158,35 @@ class HardeningConfigTest {
                 .extracting(Finding::subject).containsExactly("PROT");
     }
 
+    /** An application value type, bound through its public static parse method. */
+    public static final class Quota {
+        final int perMinute;
+
+        private Quota(int perMinute) {
+            this.perMinute = perMinute;
+        }
+
+        public static Quota parse(String text) {
+            if (!text.endsWith("/m")) {
+                throw new IllegalArgumentException("expected N/m, such as 100/m");
+            }
+            return new Quota(Integer.parseInt(text.substring(0, text.length() - 2)));
+        }
+    }
+
+    @Test
+    void applicationTypesBindThroughTheirParseMethodAndReportItsMessage() {
+        record WithQuota(@DefaultValue("10/m") Quota quota, @DefaultValue("1/m,2/m") List<Quota> more) {
+        }
+        BoundConfig<WithQuota> b = config(env("QUOTA", "100/m")).build().bind(WithQuota.class);
+        assertThat(b.settings().quota().perMinute).isEqualTo(100);
+        assertThat(b.settings().more()).extracting(q -> q.perMinute).containsExactly(1, 2);
+        ConfigException e = failure(WithQuota.class, config(env("QUOTA", "100/s", "MORE", "1/m,x")).build());
+        assertThat(codes(e)).containsExactly("HC-E002 QUOTA", "HC-E002 MORE");
+        assertThat(e.problems().get(0).message()).isEqualTo("\"100/s\" is not a valid Quota: expected N/m, such as 100/m");
+        assertThat(e.problems().get(1).message()).startsWith("list item 2: \"x\" is not a valid Quota");
+    }
+
     @Test
     void typoHintNeverPointsAtAnotherDeclaredSetting() {
         ConfigException e = failure(TwoSecrets.class, config(env("API_TOKENS", "x")).build());

@@ -5,6 +5,9 @@ import java.net.URISyntaxException;
 import java.nio.file.FileSystem;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -55,7 +58,28 @@ public final class Converters {
         Class<?> c = (Class<?>) type;
         return c == String.class || c == int.class || c == Integer.class || c == long.class || c == Long.class
                 || c == boolean.class || c == Boolean.class || c == Duration.class || c == URI.class
-                || c == Path.class || c.isEnum();
+                || c == Path.class || c.isEnum() || parser(c) != null;
+    }
+
+    /**
+     * The application's own value types: a public static {@code parse(String)} method returning
+     * the type (such as {@code RateLimitPolicy.parse}).
+     *
+     * @param c a class
+     * @return its parse method, or null
+     */
+    static Method parser(Class<?> c) {
+        try {
+            Method m = c.getMethod("parse", String.class);
+            int mod = m.getModifiers();
+            if (Modifier.isStatic(mod) && Modifier.isPublic(mod) && c.isAssignableFrom(m.getReturnType())
+                    && Modifier.isPublic(c.getModifiers())) {
+                return m;
+            }
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+        return null;
     }
 
     /**
@@ -153,6 +177,22 @@ public final class Converters {
             }
             throw new ConversionException(Names.quote(raw) + " is not one of " + String.join(", ", names),
                     "write one of " + String.join(", ", names));
+        }
+        Method parse = parser(c);
+        if (parse != null) {
+            try {
+                return parse.invoke(null, v);
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException) {
+                    String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+                    throw new ConversionException(Names.quote(raw) + " is not a valid " + c.getSimpleName() + ": " + why,
+                            "write a value " + c.getSimpleName() + ".parse accepts");
+                }
+                throw new IllegalStateException(c.getName() + ".parse failed", cause);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(c.getName() + ".parse is not accessible", e);
+            }
         }
         throw new IllegalArgumentException("unsupported type " + type.getTypeName());
     }

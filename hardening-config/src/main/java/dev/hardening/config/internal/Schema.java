@@ -146,7 +146,7 @@ public final class Schema {
         if (!secret && !appEnv && !Converters.supports(t)) {
             throw new IllegalArgumentException(where + ": unsupported type " + c.getGenericType().getTypeName()
                     + " (supported: String, int, long, boolean, Duration, URI, Path, enums, List of those, Secret, "
-                    + "Optional of those, nested records)");
+                    + "Optional of those, nested records, types with a public static parse(String))");
         }
         DefaultValue def = c.getAnnotation(DefaultValue.class);
         DevDefault devDef = c.getAnnotation(DevDefault.class);
