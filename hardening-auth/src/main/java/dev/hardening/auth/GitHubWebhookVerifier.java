@@ -1,0 +1,81 @@
+package dev.hardening.auth;
+
+import dev.hardening.auth.internal.Hmac;
+import dev.hardening.config.AppEnvironment;
+import dev.hardening.config.Finding;
+import dev.hardening.config.Secret;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Verifies GitHub's {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>}.
+ *
+ * <pre>{@code
+ * WebhookVerifier github = GitHubWebhookVerifier.of("WEBHOOK_SECRET", () -> config.webhookSecret());
+ * }</pre>
+ *
+ * <p>Rejects: no secret configured (503), missing header, anything but {@code sha256=} and 64 hex
+ * digits, and a MAC that matches neither the current nor a previous secret. Thread-safe.
+ */
+public final class GitHubWebhookVerifier implements WebhookVerifier {
+
+    /** The header GitHub signs with. */
+    public static final String HEADER = "X-Hub-Signature-256";
+
+    private final String settingName;
+    private final Supplier<Optional<Secret>> secret;
+
+    private GitHubWebhookVerifier(String settingName, Supplier<Optional<Secret>> secret) {
+        this.settingName = settingName;
+        this.secret = secret;
+    }
+
+    /**
+     * @param settingName the name of the setting holding the secret (for messages and findings), such as {@code WEBHOOK_SECRET}
+     * @param secret      read at every delivery; empty means unset
+     * @return the verifier
+     */
+    public static GitHubWebhookVerifier of(String settingName, Supplier<Optional<Secret>> secret) {
+        return new GitHubWebhookVerifier(Objects.requireNonNull(settingName, "settingName"),
+                Objects.requireNonNull(secret, "secret"));
+    }
+
+    @Override
+    public void verify(byte[] body, Function<String, Optional<String>> headers) {
+        Optional<Secret> current = secret.get();
+        if (current == null || current.isEmpty()) {
+            throw new WebhookRejectedException(WebhookRejection.SECRET_UNSET, settingName + " is not set; deliveries are refused");
+        }
+        String header = headers.apply(HEADER).orElseThrow(() ->
+                new WebhookRejectedException(WebhookRejection.MISSING_SIGNATURE, HEADER + " is absent"));
+        if (!header.startsWith("sha256=")) {
+            throw new WebhookRejectedException(WebhookRejection.MALFORMED_SIGNATURE, HEADER + " is not sha256=<64 hex digits>");
+        }
+        byte[] presented = Hmac.hex(header.substring("sha256=".length()), 32);
+        if (presented == null) {
+            throw new WebhookRejectedException(WebhookRejection.MALFORMED_SIGNATURE, HEADER + " is not sha256=<64 hex digits>");
+        }
+        if (!Hmac.matchesAny(current.get().candidates(), List.of(presented), body)) {
+            throw new WebhookRejectedException(WebhookRejection.BAD_SIGNATURE, "signature does not match the body");
+        }
+    }
+
+    /**
+     * Computes the header value a sender would send (for tests and for signing outgoing hooks).
+     *
+     * @param secret the secret
+     * @param body   the raw body
+     * @return {@code sha256=<hex>}
+     */
+    public static String sign(Secret secret, byte[] body) {
+        return "sha256=" + Hmac.toHex(Hmac.sha256(secret, body));
+    }
+
+    @Override
+    public List<Finding> findings(AppEnvironment environment) {
+        return WebhookFindings.of(settingName, secret, environment);
+    }
+}

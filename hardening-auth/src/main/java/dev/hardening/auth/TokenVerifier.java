@@ -1,0 +1,171 @@
+package dev.hardening.auth;
+
+import dev.hardening.auth.internal.DefaultTokenVerifier;
+import dev.hardening.config.StartupCheck;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Verifies compact JWS tokens (JWTs) against one or more trusted issuers.
+ *
+ * <pre>{@code
+ * TokenVerifier verifier = TokenVerifier.builder()
+ *         .issuer(IssuerPolicy.discovery("https://login.example.com").audience("orders-api").build())
+ *         .build();
+ * VerifiedToken token = verifier.verify(bearer);   // or InvalidTokenException / KeysUnavailableException
+ * }</pre>
+ *
+ * <p>Checks, in order: size cap (before any parsing; default {@link #DEFAULT_MAX_TOKEN_BYTES}),
+ * compact form with canonical base64url, header (algorithm allow-list, no {@code crit}, no
+ * {@code jku}/{@code x5u}/{@code jwk}/{@code x5c}, no {@code b64}, no nested {@code cty: JWT}),
+ * claims JSON, exact issuer, token kind, key (by {@code kid}, with key policy: RSA ≥ 2048 bits,
+ * {@code use}/{@code key_ops} respected, key type matching the algorithm), signature, then
+ * {@code exp}, {@code iat}, {@code nbf}, lifetime, audience and profile rules.
+ *
+ * <p>Implementations are thread-safe. Keys are fetched lazily; {@link #warmUp()} starts fetching
+ * early without blocking. {@link #close()} stops background refreshes.
+ */
+public interface TokenVerifier extends StartupCheck, AutoCloseable {
+
+    /** 16 KiB. */
+    int DEFAULT_MAX_TOKEN_BYTES = 16 * 1024;
+
+    /**
+     * Verifies a token against the issuer named in its {@code iss} claim.
+     *
+     * @param token the compact token (without {@code Bearer })
+     * @return the verified token
+     * @throws InvalidTokenException    if the token is not valid (→ 401)
+     * @throws KeysUnavailableException if the issuer's keys cannot be obtained (→ 503)
+     */
+    VerifiedToken verify(CharSequence token);
+
+    /**
+     * Verifies an ID token and its {@code nonce}.
+     *
+     * @param token         the compact token
+     * @param expectedNonce the nonce sent in the authentication request
+     * @return the verified token
+     * @throws InvalidTokenException    if the token is not valid, is not an ID token, or the nonce differs
+     * @throws KeysUnavailableException if the issuer's keys cannot be obtained
+     */
+    VerifiedToken verifyIdToken(CharSequence token, String expectedNonce);
+
+    /** @return one status per issuer, in configuration order */
+    List<JwksStatus> status();
+
+    /**
+     * Starts fetching every issuer's keys in the background (never blocks, never throws for a
+     * provider that is down).
+     *
+     * @return completes when every issuer's first refresh has finished, successfully or not
+     */
+    CompletableFuture<Void> warmUp();
+
+    /** Stops background refreshes; verification keeps working with the keys already cached. */
+    @Override
+    void close();
+
+    /** @return a new builder */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a {@link TokenVerifier}. Not thread-safe; each option may be set once. */
+    final class Builder {
+        private final Map<String, IssuerPolicy> issuers = new LinkedHashMap<>();
+        private Clock clock;
+        private Integer maxTokenBytes;
+        private JwksSettings jwks;
+        private final List<JwksListener> listeners = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Trusts an issuer. Call once per issuer; tokens are routed by their exact {@code iss}.
+         *
+         * @param policy the issuer's policy
+         * @return this builder
+         * @throws IllegalArgumentException if the issuer was already added
+         */
+        public Builder issuer(IssuerPolicy policy) {
+            Objects.requireNonNull(policy, "policy");
+            if (issuers.putIfAbsent(policy.issuer(), policy) != null) {
+                throw new IllegalArgumentException("issuer: " + policy.issuer() + " (expected: each issuer added once)");
+            }
+            return this;
+        }
+
+        /**
+         * @param value the clock for token times and cache ages; default the system UTC clock
+         * @return this builder
+         */
+        public Builder clock(Clock value) {
+            Objects.requireNonNull(value, "clock");
+            if (clock != null) {
+                throw new IllegalStateException("clock: already set");
+            }
+            this.clock = value;
+            return this;
+        }
+
+        /**
+         * @param value the size cap in bytes (characters of the compact form), 1 KiB to 1 MiB;
+         *              default {@link #DEFAULT_MAX_TOKEN_BYTES}
+         * @return this builder
+         */
+        public Builder maxTokenBytes(int value) {
+            if (maxTokenBytes != null) {
+                throw new IllegalStateException("maxTokenBytes: already set");
+            }
+            if (value < 1024 || value > 1024 * 1024) {
+                throw new IllegalArgumentException("maxTokenBytes: " + value + " (expected: 1024 to 1048576)");
+            }
+            this.maxTokenBytes = value;
+            return this;
+        }
+
+        /**
+         * @param value JWKS fetching and caching settings; default {@link JwksSettings#defaults()}
+         * @return this builder
+         */
+        public Builder jwks(JwksSettings value) {
+            Objects.requireNonNull(value, "jwks");
+            if (jwks != null) {
+                throw new IllegalStateException("jwks: already set");
+            }
+            this.jwks = value;
+            return this;
+        }
+
+        /**
+         * @param value receives JWKS events of every issuer; may be called several times
+         * @return this builder
+         */
+        public Builder listener(JwksListener value) {
+            listeners.add(Objects.requireNonNull(value, "listener"));
+            return this;
+        }
+
+        /**
+         * @return the verifier; nothing is fetched yet
+         * @throws IllegalStateException if no issuer was added
+         */
+        public TokenVerifier build() {
+            if (issuers.isEmpty()) {
+                throw new IllegalStateException("issuer: none (expected: at least one trusted issuer)");
+            }
+            return new DefaultTokenVerifier(List.copyOf(issuers.values()),
+                    clock == null ? Clock.systemUTC() : clock,
+                    maxTokenBytes == null ? DEFAULT_MAX_TOKEN_BYTES : maxTokenBytes,
+                    jwks == null ? JwksSettings.defaults() : jwks,
+                    List.copyOf(listeners));
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.hardening.auth;
+
+import dev.hardening.config.AppEnvironment;
+import dev.hardening.config.Finding;
+import dev.hardening.config.Secret;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** Startup findings shared by the webhook verifiers. */
+final class WebhookFindings {
+
+    static final int MIN_SECRET_LENGTH = 20;
+
+    private WebhookFindings() {
+    }
+
+    static List<Finding> of(String setting, Supplier<Optional<Secret>> secret, AppEnvironment env) {
+        String rule = "Auth: webhook signatures";
+        Optional<Secret> s;
+        try {
+            s = secret.get();
+        } catch (RuntimeException e) {
+            return List.of(new Finding("HA-W001", env.policyViolation(), rule, setting,
+                    "the secret cannot be read (" + e.getClass().getSimpleName() + "); deliveries are refused with 503",
+                    "set " + setting + " or " + setting + "_FILE"));
+        }
+        if (s == null || s.isEmpty()) {
+            return List.of(new Finding("HA-W001", env.policyViolation(), rule, setting,
+                    "unset: the webhook endpoint answers 503 (verification is never skipped)",
+                    "set " + setting + " or " + setting + "_FILE to the secret configured at the sender"));
+        }
+        if (s.get().length() < MIN_SECRET_LENGTH) {
+            return List.of(new Finding("HA-W002", env.policyViolation(), rule, setting,
+                    "secret is short (" + s.get().describe() + ")", "use at least " + MIN_SECRET_LENGTH
+                    + " random characters, e.g. openssl rand -hex 32"));
+        }
+        return List.of(Finding.pass("HA-W001", rule, setting, "set (" + s.get().describe() + "), HMAC-SHA256 verified in constant time"
+                + (s.get().previous().isEmpty() ? "" : ", " + s.get().previous().size() + " previous secret(s) accepted"), ""));
+    }
+}

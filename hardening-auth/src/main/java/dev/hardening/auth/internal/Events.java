@@ -1,0 +1,34 @@
+package dev.hardening.auth.internal;
+
+import dev.hardening.auth.JwksEvent;
+import dev.hardening.auth.JwksListener;
+import java.time.Clock;
+import java.util.List;
+
+/** Delivers events to listeners; a throwing listener is ignored. Thread-safe. */
+final class Events {
+
+    private final String issuer;
+    private final Clock clock;
+    private final List<JwksListener> listeners;
+
+    Events(String issuer, Clock clock, List<JwksListener> listeners) {
+        this.issuer = issuer;
+        this.clock = clock;
+        this.listeners = listeners;
+    }
+
+    void emit(JwksEvent.Type type, String detail) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        JwksEvent event = new JwksEvent(type, issuer, clock.instant(), detail);
+        for (JwksListener l : listeners) {
+            try {
+                l.onEvent(event);
+            } catch (RuntimeException ignored) {
+                // A listener cannot break verification.
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.hardening.auth.internal;
+
+import java.security.spec.AlgorithmParameterSpec;
+import java.security.spec.MGF1ParameterSpec;
+import java.security.spec.PSSParameterSpec;
+import java.util.Map;
+import java.util.Optional;
+
+/** The asymmetric JWS algorithms the verifier knows, with their JCA mapping. */
+public enum JwsAlgorithm {
+    RS256(KeyFamily.RSA, "SHA256withRSA", null, null, 0),
+    RS384(KeyFamily.RSA, "SHA384withRSA", null, null, 0),
+    RS512(KeyFamily.RSA, "SHA512withRSA", null, null, 0),
+    PS256(KeyFamily.RSA, "RSASSA-PSS", pss("SHA-256", MGF1ParameterSpec.SHA256, 32), null, 0),
+    PS384(KeyFamily.RSA, "RSASSA-PSS", pss("SHA-384", MGF1ParameterSpec.SHA384, 48), null, 0),
+    PS512(KeyFamily.RSA, "RSASSA-PSS", pss("SHA-512", MGF1ParameterSpec.SHA512, 64), null, 0),
+    ES256(KeyFamily.EC, "SHA256withECDSAinP1363Format", null, "P-256", 32),
+    ES384(KeyFamily.EC, "SHA384withECDSAinP1363Format", null, "P-384", 48),
+    ES512(KeyFamily.EC, "SHA512withECDSAinP1363Format", null, "P-521", 66),
+    EdDSA(KeyFamily.OKP, null, null, null, 0);
+
+    /** Key types. */
+    public enum KeyFamily { RSA, EC, OKP }
+
+    private static final Map<String, JwsAlgorithm> BY_NAME = Map.of(
+            "RS256", RS256, "RS384", RS384, "RS512", RS512, "PS256", PS256, "PS384", PS384, "PS512", PS512,
+            "ES256", ES256, "ES384", ES384, "ES512", ES512, "EdDSA", EdDSA);
+
+    private final KeyFamily family;
+    private final String jcaName;
+    private final AlgorithmParameterSpec params;
+    private final String curve;
+    private final int coordinateBytes;
+
+    JwsAlgorithm(KeyFamily family, String jcaName, AlgorithmParameterSpec params, String curve, int coordinateBytes) {
+        this.family = family;
+        this.jcaName = jcaName;
+        this.params = params;
+        this.curve = curve;
+        this.coordinateBytes = coordinateBytes;
+    }
+
+    private static AlgorithmParameterSpec pss(String hash, MGF1ParameterSpec mgf, int salt) {
+        return new PSSParameterSpec(hash, "MGF1", mgf, salt, 1);
+    }
+
+    /** @return the algorithm for an exact (case-sensitive) {@code alg} value */
+    public static Optional<JwsAlgorithm> byName(String name) {
+        return Optional.ofNullable(BY_NAME.get(name));
+    }
+
+    /** @return the key family */
+    public KeyFamily family() {
+        return family;
+    }
+
+    /** @return the JCA signature name (null for EdDSA, which depends on the curve) */
+    public String jcaName() {
+        return jcaName;
+    }
+
+    /** @return PSS parameters, or null */
+    public AlgorithmParameterSpec params() {
+        return params;
+    }
+
+    /** @return the JOSE curve for ES*, else null */
+    public String curve() {
+        return curve;
+    }
+
+    /** @return bytes per coordinate for ES*, else 0 */
+    public int coordinateBytes() {
+        return coordinateBytes;
+    }
+}
