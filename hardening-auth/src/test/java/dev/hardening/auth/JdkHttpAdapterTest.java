@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 class JdkHttpAdapterTest {
 
     private HttpServer server;
+    private final java.util.concurrent.ExecutorService handlers = java.util.concurrent.Executors.newFixedThreadPool(4);
     private TokenVerifier verifier;
     private final HttpClient client = HttpClient.newHttpClient();
     private final AtomicReference<Optional<Secret>> webhookSecret = new AtomicReference<>(Optional.empty());
@@ -55,12 +56,14 @@ class JdkHttpAdapterTest {
             ex.sendResponseHeaders(204, -1);
             ex.close();
         }).getFilters().add(WebhookFilter.of(GitHubWebhookVerifier.of("WEBHOOK_SECRET", webhookSecret::get), 1024));
+        server.setExecutor(handlers);
         server.start();
     }
 
     @AfterEach
     void stop() {
         server.stop(0);
+        handlers.shutdownNow();
         verifier.close();
     }
 
@@ -92,6 +95,86 @@ class JdkHttpAdapterTest {
         HttpResponse<String> r = get("/api/v1/me", "Authorization", "Bearer " + Jwt.token().sign(TestKeys.RSA));
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("{\"sub\":\"alice\"}");
+    }
+
+    @Test
+    void identifyingFilterLetsEveryoneThroughAndTheRejectingFilterReusesItsVerification() throws Exception {
+        AtomicInteger verifications = new AtomicInteger();
+        TokenVerifier counting = (TokenVerifier) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {TokenVerifier.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("verify")) {
+                        verifications.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(verifier, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        java.util.List<Object> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var ctx = server.createContext("/api/identified", ex -> send(ex, 200, BearerAuthFilter.token(ex).subject()));
+        ctx.getFilters().add(BearerAuthFilter.identifying(counting));
+        ctx.getFilters().add(new com.sun.net.httpserver.Filter() {
+            @Override
+            public void doFilter(HttpExchange ex, Chain chain) throws IOException {
+                Object subject = ex.getAttribute(BearerAuthFilter.SUBJECT_ATTRIBUTE);
+                seen.add(subject == null ? "anonymous" : subject);
+                chain.doFilter(ex);
+            }
+
+            @Override
+            public String description() {
+                return "records the caller";
+            }
+        });
+        ctx.getFilters().add(BearerAuthFilter.of(counting));
+
+        HttpResponse<String> ok = get("/api/identified", "Authorization", "Bearer " + Jwt.token().sign(TestKeys.RSA));
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo("alice");
+        assertThat(verifications).hasValue(1);
+
+        HttpResponse<String> anonymous = get("/api/identified");
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        String expired = Jwt.token().claim("exp", NOW.getEpochSecond() - 3600).claim("iat", NOW.getEpochSecond() - 7200)
+                .sign(TestKeys.RSA);
+        HttpResponse<String> bad = get("/api/identified", "Authorization", "Bearer " + expired);
+        assertThat(bad.statusCode()).isEqualTo(401);
+        assertThat(seen).containsExactly("alice", "anonymous", "anonymous");
+    }
+
+    @Test
+    void concurrentRequestsNeverSeeEachOthersToken() throws Exception {
+        // JDK 17 keeps exchange attributes in the context's shared map; the filter must not. Two
+        // requests meet at a barrier after both were authenticated, then each reads its token.
+        java.util.concurrent.CyclicBarrier bothAuthenticated = new java.util.concurrent.CyclicBarrier(2);
+        var ctx = server.createContext("/api/whoami", ex -> {
+            try {
+                bothAuthenticated.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                send(ex, 500, "barrier: " + e);
+                return;
+            }
+            String claimed = ex.getRequestHeaders().getFirst("X-Expected");
+            String seen = BearerAuthFilter.token(ex).subject();
+            send(ex, 200, claimed.equals(seen) ? "match" : "mismatch " + claimed + " saw " + seen);
+        });
+        ctx.getFilters().add(BearerAuthFilter.of(verifier));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 5; round++) {
+                java.util.List<java.util.concurrent.Future<String>> pair = new java.util.ArrayList<>();
+                for (String who : new String[] {"alice-" + round, "bob-" + round}) {
+                    String token = Jwt.token().claim("sub", who).sign(TestKeys.RSA);
+                    pair.add(pool.submit(() -> get("/api/whoami", "Authorization", "Bearer " + token, "X-Expected", who).body()));
+                }
+                for (java.util.concurrent.Future<String> r : pair) {
+                    assertThat(r.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("match");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

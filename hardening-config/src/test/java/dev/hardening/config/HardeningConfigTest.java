@@ -374,6 +374,27 @@ class HardeningConfigTest {
     }
 
     @Test
+    void requiredInProductionIsOptionalOnlyInDevAndTest() {
+        record Oidc2(@RequiredInProduction Optional<URI> oidcIssuer) {
+        }
+        assertThat(config(env("APP_ENV", "dev")).build().bind(Oidc2.class).settings().oidcIssuer()).isEmpty();
+        assertThat(config(env("APP_ENV", "test")).build().bind(Oidc2.class).settings().oidcIssuer()).isEmpty();
+        ConfigException e = failure(Oidc2.class, config(env("APP_ENV", "staging")).build());
+        assertThat(codes(e)).containsExactly("HC-E001 OIDC_ISSUER");
+        assertThat(e.problems().get(0).message()).isEqualTo("required setting (in production) is missing");
+        assertThat(config(env("OIDC_ISSUER", "https://idp.test")).build().bind(Oidc2.class).settings().oidcIssuer())
+                .contains(URI.create("https://idp.test"));
+    }
+
+    @Test
+    void passwordsInStringUrlsAreHiddenInDescriptions() {
+        record WithString(String redisUri) {
+        }
+        BoundConfig<WithString> b = config(env("REDIS_URI", "rediss://default:s3cr3tpw@cache:6380/0")).build().bind(WithString.class);
+        assertThat(b.describe()).contains("rediss://***@cache:6380/0").doesNotContain("s3cr3tpw");
+    }
+
+    @Test
     void uriPasswordsAreHiddenInDescriptions() {
         record WithUri(URI databaseUrl) {
         }

@@ -168,6 +168,15 @@ public final class RateLimiting implements AutoCloseable {
         }
 
         /**
+         * @param mode what to do while Redis is unavailable
+         * @return this
+         */
+        public Builder fallback(FallbackMode mode) {
+            this.fallback = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
          * @param backend {@code RATE_LIMIT_BACKEND}: redis, memory, or null/blank for automatic (Redis
          *                when a URI is set)
          * @return this
@@ -191,6 +200,15 @@ public final class RateLimiting implements AutoCloseable {
          */
         public Builder trustedProxies(String cidrs) {
             this.proxies = TrustedProxies.parse(cidrs);
+            return this;
+        }
+
+        /**
+         * @param proxies proxies whose {@code X-Forwarded-For} is believed, already parsed
+         * @return this
+         */
+        public Builder trustedProxies(TrustedProxies proxies) {
+            this.proxies = Objects.requireNonNull(proxies, "proxies");
             return this;
         }
 

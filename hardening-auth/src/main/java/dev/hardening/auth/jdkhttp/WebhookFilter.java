@@ -6,6 +6,7 @@ import dev.hardening.auth.WebhookRejectedException;
 import dev.hardening.auth.WebhookRejection;
 import dev.hardening.auth.WebhookVerifier;
 import dev.hardening.auth.internal.BearerChallenge;
+import dev.hardening.auth.internal.RequestScopedExchange;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -73,7 +74,8 @@ public final class WebhookFilter extends Filter {
     }
 
     @Override
-    public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+    public void doFilter(HttpExchange received, Chain chain) throws IOException {
+        HttpExchange exchange = RequestScopedExchange.of(received);
         byte[] body;
         try {
             body = read(exchange.getRequestBody(), maxBodyBytes);

@@ -246,7 +246,7 @@ public final class Binder {
         } else if (leaf.defaultValue() != null) {
             text = leaf.defaultValue();
             source = "default";
-        } else if (leaf.optional()) {
+        } else if (leaf.optional() && !(leaf.requiredInProduction() && environment.isProduction())) {
             values.put(leaf, Optional.empty());
             described.add(new Described(leaf.env(), "not set", "(none)"));
             return;
@@ -279,8 +279,11 @@ public final class Binder {
         if (near != null) {
             fix.append(" (").append(near).append(" is set: a typo?)");
         }
-        problems.add(new ConfigProblem(ProblemCode.MISSING, leaf.env(), source,
-                (leaf.secret() ? "required secret" : "required setting") + " is missing", fix.toString()));
+        String what = leaf.secret() ? "required secret" : "required setting";
+        if (leaf.requiredInProduction()) {
+            what += " (in production)";
+        }
+        problems.add(new ConfigProblem(ProblemCode.MISSING, leaf.env(), source, what + " is missing", fix.toString()));
     }
 
     private void resolveSecret(Schema.Leaf leaf, Raw raw) {
@@ -307,7 +310,7 @@ public final class Binder {
             findings.add(Finding.warn("HC-S004", FACTOR_III, leaf.env(), "generated for " + environment.name()
                     + " and kept in " + store.directory().resolve(leaf.env()) + " (reused across restarts)",
                     "set " + leaf.env() + " explicitly outside development"));
-        } else if (leaf.optional()) {
+        } else if (leaf.optional() && !(leaf.requiredInProduction() && environment.isProduction())) {
             values.put(leaf, Optional.empty());
             described.add(new Described(leaf.env(), "not set", "(none)"));
             return;
@@ -403,7 +406,7 @@ public final class Binder {
     }
 
     private static String display(Object value) {
-        if (value instanceof URI) {
+        if (value instanceof URI || value instanceof String) {
             return Converters.redactUserInfo(value.toString());
         }
         if (value instanceof List) {

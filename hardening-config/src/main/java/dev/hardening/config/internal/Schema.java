@@ -6,6 +6,7 @@ import dev.hardening.config.DevDefault;
 import dev.hardening.config.DurationRange;
 import dev.hardening.config.Env;
 import dev.hardening.config.Range;
+import dev.hardening.config.RequiredInProduction;
 import dev.hardening.config.Secret;
 import dev.hardening.config.SecretSetting;
 import dev.hardening.config.Size;
@@ -72,10 +73,12 @@ public final class Schema {
      * @param secret       whether the value is a {@link Secret}
      * @param secretSetting the secret's settings, or null
      * @param appEnvironment whether the component receives the resolved {@link AppEnvironment}
+     * @param requiredInProduction whether an {@code Optional} must be present in production
      */
     public record Leaf(String env, String component, Type valueType, boolean optional, String defaultValue,
                        String devDefault, Range range, Duration durationMin, Duration durationMax, Size size,
-                       boolean secret, SecretSetting secretSetting, boolean appEnvironment) {
+                       boolean secret, SecretSetting secretSetting, boolean appEnvironment,
+                       boolean requiredInProduction) {
     }
 
     /**
@@ -164,6 +167,10 @@ public final class Schema {
         if (size != null && !(t == String.class || t instanceof ParameterizedType)) {
             throw new IllegalArgumentException(where + ": @Size applies to String and List settings only");
         }
+        boolean requiredInProduction = c.getAnnotation(RequiredInProduction.class) != null;
+        if (requiredInProduction && !optional) {
+            throw new IllegalArgumentException(where + ": @RequiredInProduction applies to Optional settings only");
+        }
         if (ss != null && !secret) {
             throw new IllegalArgumentException(where + ": @SecretSetting applies to Secret settings only");
         }
@@ -190,7 +197,7 @@ public final class Schema {
             throw new IllegalArgumentException(where + ": @DurationRange " + e.getMessage(), e);
         }
         return new Leaf(name, where, t, optional, def == null ? null : def.value(), devDef == null ? null : devDef.value(),
-                range, min, max, size, secret, ss, appEnv);
+                range, min, max, size, secret, ss, appEnv, requiredInProduction);
     }
 
     /**
