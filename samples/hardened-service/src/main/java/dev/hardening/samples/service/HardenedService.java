@@ -1,42 +1,66 @@
 package dev.hardening.samples.service;
 
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.hardening.auth.CorsPolicy;
+import dev.hardening.auth.GitHubWebhookVerifier;
+import dev.hardening.auth.IssuerPolicy;
+import dev.hardening.auth.TokenVerifier;
+import dev.hardening.auth.dev.DevIssuer;
+import dev.hardening.auth.jdkhttp.BearerAuthFilter;
+import dev.hardening.auth.jdkhttp.CorsFilter;
+import dev.hardening.auth.jdkhttp.WebhookFilter;
+import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.BoundConfig;
 import dev.hardening.config.ConfigException;
+import dev.hardening.config.DevSecretStore;
 import dev.hardening.config.EnvironmentChecks;
 import dev.hardening.config.StartupCheckException;
 import dev.hardening.config.StartupReport;
+import dev.hardening.ratelimit.DedupStore;
+import dev.hardening.ratelimit.RateLimiting;
+import dev.hardening.ratelimit.jdkhttp.ExchangeKeyResolver;
+import dev.hardening.ratelimit.jdkhttp.RateLimitFilter;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The reference service: settings through hardening-config, the startup report before the port
- * opens, exit status 78 (EX_CONFIG) when it fails, then a plain JDK {@link HttpServer}.
+ * The reference service: settings through hardening-config, verified tokens and webhooks through
+ * hardening-auth, rate limits and webhook dedup through hardening-ratelimit, the startup report
+ * before the port opens (exit status 78, EX_CONFIG, when it fails), then a plain JDK
+ * {@link HttpServer}.
  */
 public final class HardenedService {
 
     /** Exit status for configuration errors (sysexits.h EX_CONFIG). */
     public static final int EX_CONFIG = 78;
 
-    private static final Logger LOG = LoggerFactory.getLogger(HardenedService.class);
+    /** The audience the dev issuer mints for when {@code OIDC_AUDIENCE} is unset. */
+    static final String DEV_AUDIENCE = "hardened-service";
 
     private final HttpServer server;
     private final ExecutorService executor;
-    private final AtomicBoolean ready = new AtomicBoolean(false);
+    private final AtomicBoolean ready;
+    private final TokenVerifier verifier;
+    private final RateLimiting rateLimiting;
 
-    private HardenedService(HttpServer server, ExecutorService executor) {
+    private HardenedService(HttpServer server, ExecutorService executor, AtomicBoolean ready, TokenVerifier verifier,
+                            RateLimiting rateLimiting) {
         this.server = server;
         this.executor = executor;
+        this.ready = ready;
+        this.verifier = verifier;
+        this.rateLimiting = rateLimiting;
     }
 
     /**
@@ -55,15 +79,28 @@ public final class HardenedService {
             System.exit(EX_CONFIG);
             return;
         }
+        Components components;
+        try {
+            components = Components.build(config);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            err.println("HC-E007 settings rejected while wiring: " + e.getMessage());
+            System.exit(EX_CONFIG);
+            return;
+        }
         ServiceSettings settings = config.settings();
         StartupReport report = StartupReport.builder(config.environment())
                 .check(config)
                 .add(EnvironmentChecks.devModeBinding(config.environment(), settings.bindAddress(), settings.allowDevOnNetwork()))
+                .check(components.verifier)
+                .check(components.github)
+                .check(components.cors)
+                .check(components.rateLimiting.startupCheck())
                 .build();
         try {
             report.enforce();
         } catch (StartupCheckException e) {
             err.print(report.renderTable());
+            components.close();
             System.exit(EX_CONFIG);
             return;
         }
@@ -72,59 +109,133 @@ public final class HardenedService {
 
         HardenedService service;
         try {
-            service = start(settings);
+            service = start(settings, components);
         } catch (IOException e) {
             err.println("cannot listen on " + settings.bindAddress() + ":" + settings.port() + ": " + e.getMessage());
+            components.close();
             System.exit(1);
             return;
         }
-        InetSocketAddress bound = service.server.getAddress();
-        out.println("listening on http://" + hostForUrl(settings.bindAddress()) + ":" + bound.getPort());
+        out.println("listening on http://" + hostForUrl(settings.bindAddress()) + ":" + service.server.getAddress().getPort());
         out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "shutdown"));
     }
 
-    static HardenedService start(ServiceSettings settings) throws IOException {
-        InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port());
-        HttpServer server = HttpServer.create(address, 0);
-        ExecutorService executor = Executors.newFixedThreadPool(32);
-        server.setExecutor(executor);
-        HardenedService service = new HardenedService(server, executor);
-        server.createContext("/", service::route);
-        server.start();
-        service.ready.set(true);
-        return service;
+    /** Everything built from the settings before the report runs. */
+    static final class Components {
+        final TokenVerifier verifier;
+        final Optional<DevIssuer> devIssuer;
+        final GitHubWebhookVerifier github;
+        final CorsPolicy cors;
+        final RateLimiting rateLimiting;
+        final DedupStore deliveries;
+
+        private Components(TokenVerifier verifier, Optional<DevIssuer> devIssuer, GitHubWebhookVerifier github,
+                           CorsPolicy cors, RateLimiting rateLimiting, DedupStore deliveries) {
+            this.verifier = verifier;
+            this.devIssuer = devIssuer;
+            this.github = github;
+            this.cors = cors;
+            this.rateLimiting = rateLimiting;
+            this.deliveries = deliveries;
+        }
+
+        static Components build(BoundConfig<ServiceSettings> config) {
+            ServiceSettings s = config.settings();
+            AppEnvironment env = config.environment();
+            TokenVerifier.Builder tokens = TokenVerifier.builder();
+            ServiceSettings.Oidc oidc = s.oidc();
+            if (oidc.issuer().isPresent()) {
+                String issuer = oidc.issuer().get().toString();
+                IssuerPolicy.Builder policy = oidc.jwksUri().isPresent()
+                        ? IssuerPolicy.jwksUri(issuer, oidc.jwksUri().get())
+                        : IssuerPolicy.discovery(issuer);
+                tokens.issuer(policy.audience(oidc.audience().orElse(DEV_AUDIENCE)).build());
+            }
+            Optional<DevIssuer> devIssuer = Optional.empty();
+            if (!env.isProduction()) {
+                DevIssuer dev = DevIssuer.create(DevSecretStore.forEnvironment(env, DevSecretStore.DEFAULT_DIRECTORY),
+                        oidc.audience().orElse(DEV_AUDIENCE), Clock.systemUTC());
+                tokens.issuer(dev.policy().build());
+                devIssuer = Optional.of(dev);
+            }
+            TokenVerifier verifier = tokens.build();
+            GitHubWebhookVerifier github = GitHubWebhookVerifier.of("WEBHOOK_SECRET", s::webhookSecret);
+            CorsPolicy cors = CorsPolicy.builder(env)
+                    .allowOrigins(s.cors().origins().toArray(new String[0]))
+                    .allowMethods(s.cors().methods().toArray(new String[0]))
+                    .allowHeaders(s.cors().headers().toArray(new String[0]))
+                    .build();
+            RateLimiting.Builder limits = RateLimiting.builder()
+                    .redisUri(s.redisUri().orElse(null))
+                    .policy(s.rateLimit())
+                    .fallback(s.rateLimitFallback());
+            s.rateLimitBackend().ifPresent(b -> limits.backend(b.name().toLowerCase(Locale.ROOT)));
+            s.trustedProxies().ifPresent(limits::trustedProxies);
+            RateLimiting rateLimiting = limits.build();
+            DedupStore deliveries = rateLimiting.dedupStore("github", DedupStore.DEFAULT_TTL);
+            return new Components(verifier, devIssuer, github, cors, rateLimiting, deliveries);
+        }
+
+        void close() {
+            verifier.close();
+            rateLimiting.close();
+        }
     }
 
-    private void route(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            boolean get = exchange.getRequestMethod().equals("GET") || exchange.getRequestMethod().equals("HEAD");
-            switch (path) {
-                case "/livez":
-                    if (!get) {
-                        Problems.send(exchange, 405, "Method Not Allowed", "use GET");
-                        return;
-                    }
-                    Problems.text(exchange, 200, "ok");
-                    return;
-                case "/readyz":
-                    if (!get) {
-                        Problems.send(exchange, 405, "Method Not Allowed", "use GET");
-                        return;
-                    }
-                    if (ready.get()) {
-                        Problems.text(exchange, 200, "ready");
-                    } else {
-                        Problems.text(exchange, 503, "not ready");
-                    }
-                    return;
-                default:
-                    Problems.send(exchange, 404, "Not Found", "no such resource");
-            }
-        } catch (RuntimeException e) {
-            LOG.error("request failed: {}", e.getClass().getSimpleName());
+    static HardenedService start(ServiceSettings settings, Components c) throws IOException {
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port());
+        HttpServer server = HttpServer.create(address, 0);
+        ExecutorService executor = Executors.newFixedThreadPool(64);
+        server.setExecutor(executor);
+        AtomicBoolean ready = new AtomicBoolean(false);
+        Routes routes = new Routes(ready, c.deliveries, settings.appEnv() == AppEnvironment.DEV ? c.devIssuer : Optional.empty());
+
+        server.createContext("/", routes::notFound);
+        server.createContext("/livez", routes::livez);
+        server.createContext("/readyz", routes::readyz);
+
+        HttpContext api = server.createContext("/api/", routes::api);
+        api.getFilters().add(CorsFilter.of(c.cors));
+        api.getFilters().add(BearerAuthFilter.identifying(c.verifier));
+        api.getFilters().add(RateLimitFilter.builder(c.rateLimiting.limiter())
+                .keyResolver(ExchangeKeyResolver.subjectOrClientAddress(BearerAuthFilter.SUBJECT_ATTRIBUTE,
+                        c.rateLimiting.trustedProxies()))
+                .build());
+        api.getFilters().add(BearerAuthFilter.of(c.verifier));
+
+        HttpContext webhook = server.createContext("/webhooks/github", routes::githubWebhook);
+        webhook.getFilters().add(onlyPost());
+        webhook.getFilters().add(WebhookFilter.of(c.github));
+
+        if (settings.appEnv() == AppEnvironment.DEV) {
+            server.createContext("/dev/token", routes::devToken);
         }
+        server.start();
+        ready.set(true);
+        c.verifier.warmUp();
+        return new HardenedService(server, executor, ready, c.verifier, c.rateLimiting);
+    }
+
+    private static Filter onlyPost() {
+        return new Filter() {
+            @Override
+            public void doFilter(HttpExchange ex, Chain chain) throws IOException {
+                if (ex.getRequestMethod().equals("POST")) {
+                    chain.doFilter(ex);
+                    return;
+                }
+                try (ex) {
+                    ex.getResponseHeaders().set("Allow", "POST");
+                    Json.problem(ex, 405, "Method Not Allowed", "use POST");
+                }
+            }
+
+            @Override
+            public String description() {
+                return "POST only";
+            }
+        };
     }
 
     /** Turns readiness off, then lets in-flight exchanges finish for up to 10 seconds. */
@@ -132,38 +243,11 @@ public final class HardenedService {
         ready.set(false);
         server.stop(10);
         executor.shutdown();
+        verifier.close();
+        rateLimiting.close();
     }
 
     private static String hostForUrl(String host) {
         return host.contains(":") ? "[" + host + "]" : host;
-    }
-
-    /** Writes small response bodies: RFC 9457 problem documents and plain text. */
-    static final class Problems {
-        private Problems() {
-        }
-
-        static void send(HttpExchange exchange, int status, String title, String detail) throws IOException {
-            String body = "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
-                    + ",\"detail\":\"" + detail + "\"}";
-            write(exchange, status, "application/problem+json", body);
-        }
-
-        static void text(HttpExchange exchange, int status, String body) throws IOException {
-            write(exchange, status, "text/plain; charset=utf-8", body);
-        }
-
-        private static void write(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", contentType);
-            exchange.getResponseHeaders().set("Cache-Control", "no-store");
-            boolean head = exchange.getRequestMethod().equals("HEAD");
-            exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
-            if (!head) {
-                try (OutputStream os = exchange.getResponseBody()) {
-                    os.write(bytes);
-                }
-            }
-        }
     }
 }

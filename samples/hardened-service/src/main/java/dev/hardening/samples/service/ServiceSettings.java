@@ -5,27 +5,85 @@ import dev.hardening.config.BoundConfig;
 import dev.hardening.config.DefaultValue;
 import dev.hardening.config.HardeningConfig;
 import dev.hardening.config.Range;
+import dev.hardening.config.RequiredInProduction;
 import dev.hardening.config.Secret;
 import dev.hardening.config.SecretPurpose;
 import dev.hardening.config.SecretSetting;
+import dev.hardening.ratelimit.FallbackMode;
+import dev.hardening.ratelimit.RateLimitPolicy;
+import dev.hardening.ratelimit.TrustedProxies;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
 
 /**
- * Every setting of the reference service, declared once (see SAMPLE.md for the contract). This is
- * the only class of the service that reads the environment; an ArchUnit test holds it to that.
+ * Every setting of the reference service, declared once (SAMPLE.md is the contract). This is the
+ * only class of the service that reads the environment; an ArchUnit test holds it to that.
  *
- * @param appEnv             {@code APP_ENV}: production unless {@code dev} or {@code test}
- * @param port               {@code PORT}: 0 picks a free port
- * @param bindAddress        {@code BIND_ADDRESS}
- * @param allowDevOnNetwork  {@code ALLOW_DEV_ON_NETWORK}: lets dev mode bind a non-loopback address
- * @param secretKey          {@code SECRET_KEY} / {@code SECRET_KEY_FILE}: required in production,
- *                           generated once and kept in dev
+ * @param appEnv            {@code APP_ENV}: production unless {@code dev} or {@code test}
+ * @param port              {@code PORT}: 0 picks a free port
+ * @param bindAddress       {@code BIND_ADDRESS}
+ * @param allowDevOnNetwork {@code ALLOW_DEV_ON_NETWORK}: lets dev mode bind a non-loopback address
+ * @param secretKey         {@code SECRET_KEY} / {@code SECRET_KEY_FILE}: required in production,
+ *                          generated once and kept in dev
+ * @param oidc              {@code OIDC_*}: the identity provider
+ * @param webhookSecret     {@code WEBHOOK_SECRET} / {@code WEBHOOK_SECRET_FILE}: unset makes the
+ *                          webhook answer 503
+ * @param cors              {@code CORS_*}
+ * @param redisUri          {@code REDIS_URI}: unset means the in-memory limiter
+ * @param rateLimit         {@code RATE_LIMIT}: per caller on {@code /api/**}
+ * @param rateLimitFallback {@code RATE_LIMIT_FALLBACK}: local, open or closed
+ * @param rateLimitBackend  {@code RATE_LIMIT_BACKEND}: redis or memory; unset chooses by REDIS_URI
+ * @param trustedProxies    {@code TRUSTED_PROXIES}: CIDRs whose X-Forwarded-For is believed
  */
 public record ServiceSettings(
         AppEnvironment appEnv,
         @DefaultValue("8080") @Range(min = 0, max = 65535) int port,
         @DefaultValue("127.0.0.1") String bindAddress,
         @DefaultValue("false") boolean allowDevOnNetwork,
-        @SecretSetting(purpose = SecretPurpose.HMAC_KEY, generateInDev = true) Secret secretKey) {
+        @SecretSetting(purpose = SecretPurpose.HMAC_KEY, generateInDev = true) Secret secretKey,
+        Oidc oidc,
+        @SecretSetting(purpose = SecretPurpose.TOKEN) Optional<Secret> webhookSecret,
+        Cors cors,
+        Optional<String> redisUri,
+        @DefaultValue("100/1m") RateLimitPolicy rateLimit,
+        @DefaultValue("local") FallbackMode rateLimitFallback,
+        Optional<RateLimitBackend> rateLimitBackend,
+        Optional<TrustedProxies> trustedProxies) {
+
+    /**
+     * The identity provider.
+     *
+     * @param issuer   {@code OIDC_ISSUER}: discovery at {@code {issuer}/.well-known/openid-configuration}
+     * @param jwksUri  {@code OIDC_JWKS_URI}: skips discovery
+     * @param audience {@code OIDC_AUDIENCE}
+     */
+    public record Oidc(
+            @RequiredInProduction Optional<URI> issuer,
+            Optional<URI> jwksUri,
+            @RequiredInProduction Optional<String> audience) {
+    }
+
+    /**
+     * Cross-origin access; exact origins only.
+     *
+     * @param origins {@code CORS_ORIGINS}
+     * @param methods {@code CORS_METHODS}
+     * @param headers {@code CORS_HEADERS}
+     */
+    public record Cors(
+            @DefaultValue("") List<String> origins,
+            @DefaultValue("GET,POST") List<String> methods,
+            @DefaultValue("Authorization,Content-Type") List<String> headers) {
+    }
+
+    /** Where rate-limit state lives. */
+    public enum RateLimitBackend {
+        /** Redis at {@code REDIS_URI}. */
+        REDIS,
+        /** In this process only (explicitly chosen). */
+        MEMORY
+    }
 
     /**
      * Reads and validates the settings from this process's environment and system properties.

@@ -35,6 +35,14 @@ class HardenedServiceIT {
         return m;
     }
 
+    /** Production settings that pass every check except what a test changes. */
+    private static Map<String, String> production(String... kv) {
+        Map<String, String> m = env("SECRET_KEY", strongKey(), "PORT", "0", "OIDC_ISSUER", "https://idp.example.com",
+                "OIDC_AUDIENCE", "api", "RATE_LIMIT_BACKEND", "memory", "WEBHOOK_SECRET", strongKey());
+        m.putAll(env(kv));
+        return m;
+    }
+
     private static String strongKey() {
         byte[] b = new byte[32];
         new SecureRandom().nextBytes(b);
@@ -48,7 +56,7 @@ class HardenedServiceIT {
 
     @Test
     void refusesToStartInProductionWithADefaultSecretAndNeverPrintsIt() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(env("SECRET_KEY", "changeme", "PORT", "0"), work)) {
+        try (ServiceProcess p = ServiceProcess.start(production("SECRET_KEY", "changeme"), work)) {
             assertThat(p.awaitExit(BOOT)).isEqualTo(78);
             assertThat(p.stderr()).contains("FAIL", "HC-S001", "SECRET_KEY", "refusing to start in production");
             assertThat(p.allOutput()).doesNotContainIgnoringCase("changeme").doesNotContain("listening on");
@@ -57,7 +65,7 @@ class HardenedServiceIT {
 
     @Test
     void unknownAppEnvValuesAreProduction() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "staging", "SECRET_KEY", "minioadmin", "PORT", "0"), work)) {
+        try (ServiceProcess p = ServiceProcess.start(production("APP_ENV", "staging", "SECRET_KEY", "minioadmin"), work)) {
             assertThat(p.awaitExit(BOOT)).isEqualTo(78);
             assertThat(p.stderr()).contains("environment: PRODUCTION", "HC-S001");
         }
@@ -67,7 +75,8 @@ class HardenedServiceIT {
     void refusesToStartWithoutASecretAndListsEveryProblem() throws Exception {
         try (ServiceProcess p = ServiceProcess.start(env("PORT", "70000", "ALLOW_DEV_ON_NETWORK", "perhaps"), work)) {
             assertThat(p.awaitExit(BOOT)).isEqualTo(78);
-            assertThat(p.stderr()).contains("3 problems", "HC-E001 SECRET_KEY", "HC-E003 PORT", "HC-E002 ALLOW_DEV_ON_NETWORK")
+            assertThat(p.stderr()).contains("5 problems", "HC-E001 SECRET_KEY", "HC-E003 PORT", "HC-E002 ALLOW_DEV_ON_NETWORK",
+                    "HC-E001 OIDC_ISSUER", "HC-E001 OIDC_AUDIENCE")
                     .doesNotContain("Exception", "\tat ");
         }
     }
@@ -75,7 +84,7 @@ class HardenedServiceIT {
     @Test
     void startsWithAStrongKeyAndAnswersHealthWithoutInternals() throws Exception {
         String key = strongKey();
-        try (ServiceProcess p = ServiceProcess.start(env("SECRET_KEY", key, "PORT", "0"), work)) {
+        try (ServiceProcess p = ServiceProcess.start(production("SECRET_KEY", key), work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).matches("http://127\\.0\\.0\\.1:\\d+");
             assertThat(p.stdout()).contains("hardening startup report (environment: PRODUCTION)", "PASS    HC-S001")
@@ -99,7 +108,9 @@ class HardenedServiceIT {
     void readsTheSecretFromAFile() throws Exception {
         Path file = Files.writeString(work.resolve("secret_key"), strongKey() + "\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
-        try (ServiceProcess p = ServiceProcess.start(env("SECRET_KEY_FILE", file.toString(), "PORT", "0"), work)) {
+        Map<String, String> settings = production("SECRET_KEY_FILE", file.toString());
+        settings.remove("SECRET_KEY");
+        try (ServiceProcess p = ServiceProcess.start(settings, work)) {
             assertThat(p.awaitListening(BOOT)).as(p.allOutput()).isNotNull();
             assertThat(p.stdout()).contains("PASS    HC-S001").doesNotContain("HC-S003");
         }
