@@ -1,0 +1,77 @@
+package dev.hardening.lifecycle.internal;
+
+import dev.hardening.lifecycle.Deadline;
+import dev.hardening.lifecycle.Halter;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Halts the JVM when a shutdown exceeds its total budget, after logging what hung. The log line is
+ * written on a helper thread given at most {@link #LOG_GRACE_NANOS}, so a wedged logging backend
+ * cannot delay the halt. Thread-safe.
+ */
+public final class Watchdog {
+
+    /** How long the watchdog waits for its own log line before halting anyway. */
+    public static final long LOG_GRACE_NANOS = 100_000_000L;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Watchdog.class);
+
+    private final Thread thread;
+    private volatile boolean disarmed;
+
+    private Watchdog(Deadline deadline, Supplier<String> whatIsRunning, Halter halter, int status) {
+        this.thread = new Thread(() -> watch(deadline, whatIsRunning, halter, status), "shutdown-watchdog");
+        this.thread.setDaemon(true);
+        this.thread.setPriority(Thread.MAX_PRIORITY);
+    }
+
+    /**
+     * @param deadline      when the total budget runs out
+     * @param whatIsRunning describes the hung phase and steps, called only when the budget is exceeded
+     * @param halter        ends the JVM
+     * @param status        the exit status to halt with
+     * @return the armed watchdog
+     */
+    public static Watchdog arm(Deadline deadline, Supplier<String> whatIsRunning, Halter halter, int status) {
+        Watchdog w = new Watchdog(deadline, whatIsRunning, halter, status);
+        w.thread.start();
+        return w;
+    }
+
+    /** Stops the watchdog: the shutdown finished in time. */
+    public void disarm() {
+        disarmed = true;
+        LockSupport.unpark(thread);
+    }
+
+    private void watch(Deadline deadline, Supplier<String> whatIsRunning, Halter halter, int status) {
+        while (!disarmed && !deadline.isExpired()) {
+            LockSupport.parkNanos(this, deadline.remainingNanos());
+        }
+        if (disarmed) {
+            return;
+        }
+        Thread logger = new Thread(() -> {
+            String what;
+            try {
+                what = whatIsRunning.get();
+            } catch (RuntimeException e) {
+                what = "(could not describe: " + e + ")";
+            }
+            LOG.error("shutdown exceeded its total budget; halting with status {}. Hung: {}", status, what);
+        }, "shutdown-watchdog-log");
+        logger.setDaemon(true);
+        logger.start();
+        try {
+            logger.join(LOG_GRACE_NANOS / 1_000_000L);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (!disarmed) {
+            halter.halt(status);
+        }
+    }
+}
