@@ -32,7 +32,7 @@ class RedisClusterIT {
     @Test
     void sharesLimitsExactlyOnKeysInEverySlotRange() throws Exception {
         RateLimitPolicy policy = RateLimitPolicy.parse("5/1h,7/1d");
-        try (RedisBackend a = RedisBackend.connect(cluster.uri()); RedisBackend b = RedisBackend.connect(cluster.uri())) {
+        try (RedisBackend a = RedisServers.patientBackend(cluster.uri()); RedisBackend b = RedisServers.patientBackend(cluster.uri())) {
             assertThat(a.awaitConnected(Duration.ofSeconds(10))).isTrue();
             assertThat(b.awaitConnected(Duration.ofSeconds(10))).isTrue();
             RateLimiter la = RedisRateLimiter.builder(a, policy).build();

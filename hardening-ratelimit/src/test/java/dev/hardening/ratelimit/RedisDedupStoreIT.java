@@ -10,8 +10,8 @@ class RedisDedupStoreIT {
     @Test
     void detectsDuplicatesAcrossInstancesAndFallsBackLocallyWhenRedisDies() throws Exception {
         try (RedisServers.Server server = RedisServers.standalone();
-             RedisBackend a = RedisBackend.connect(server.uri());
-             RedisBackend b = RedisBackend.connect(server.uri())) {
+             RedisBackend a = RedisServers.patientBackend(server.uri());
+             RedisBackend b = RedisServers.patientBackend(server.uri())) {
             assertThat(a.awaitConnected(Duration.ofSeconds(10))).isTrue();
             assertThat(b.awaitConnected(Duration.ofSeconds(10))).isTrue();
             DedupStore first = DedupStore.redis(a, "github", Duration.ofHours(24));

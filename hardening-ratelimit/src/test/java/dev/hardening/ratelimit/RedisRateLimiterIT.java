@@ -30,7 +30,7 @@ class RedisRateLimiterIT {
     @BeforeAll
     static void start() throws InterruptedException {
         server = RedisServers.standalone();
-        backend = RedisBackend.connect(server.uri());
+        backend = RedisServers.patientBackend(server.uri());
         assertThat(backend.awaitConnected(Duration.ofSeconds(10))).isTrue();
     }
 
@@ -105,7 +105,7 @@ class RedisRateLimiterIT {
     @Test
     void twoLimiterInstancesShareOneLimitExactly() throws Exception {
         RateLimitPolicy policy = RateLimitPolicy.parse("200/1h");
-        try (RedisBackend second = RedisBackend.connect(server.uri())) {
+        try (RedisBackend second = RedisServers.patientBackend(server.uri())) {
             assertThat(second.awaitConnected(Duration.ofSeconds(10))).isTrue();
             RateLimiter a = RedisRateLimiter.builder(backend, policy).build();
             RateLimiter b = RedisRateLimiter.builder(second, policy).build();

@@ -120,6 +120,15 @@ final class RedisServers {
         }
     }
 
+    /**
+     * A backend for tests of decisions rather than of failure handling: a 2 s command timeout, so a
+     * scheduling hiccup on a loaded CI machine is not mistaken for Redis being down. Failure tests
+     * use the production defaults ({@link RedisBackend#connect}).
+     */
+    static RedisBackend patientBackend(String uri) {
+        return RedisBackend.builder(uri).commandTimeout(Duration.ofSeconds(2)).build();
+    }
+
     /** Starts a standalone server. */
     static Server standalone() {
         return Server.start(List.of());
