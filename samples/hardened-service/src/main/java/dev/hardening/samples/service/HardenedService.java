@@ -19,6 +19,10 @@ import dev.hardening.config.DevSecretStore;
 import dev.hardening.config.EnvironmentChecks;
 import dev.hardening.config.StartupCheckException;
 import dev.hardening.config.StartupReport;
+import dev.hardening.lifecycle.Health;
+import dev.hardening.lifecycle.ShutdownCoordinator;
+import dev.hardening.lifecycle.jdkhttp.HealthHandlers;
+import dev.hardening.lifecycle.jdkhttp.HttpServerDrain;
 import dev.hardening.ratelimit.DedupStore;
 import dev.hardening.ratelimit.RateLimiting;
 import dev.hardening.ratelimit.jdkhttp.ExchangeKeyResolver;
@@ -32,13 +36,12 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The reference service: settings through hardening-config, verified tokens and webhooks through
- * hardening-auth, rate limits and webhook dedup through hardening-ratelimit, the startup report
- * before the port opens (exit status 78, EX_CONFIG, when it fails), then a plain JDK
- * {@link HttpServer}.
+ * hardening-auth, rate limits and webhook dedup through hardening-ratelimit, health and graceful
+ * drain through hardening-lifecycle, the startup report before the port opens (exit status 78,
+ * EX_CONFIG, when it fails), then a plain JDK {@link HttpServer}.
  */
 public final class HardenedService {
 
@@ -49,18 +52,9 @@ public final class HardenedService {
     static final String DEV_AUDIENCE = "hardened-service";
 
     private final HttpServer server;
-    private final ExecutorService executor;
-    private final AtomicBoolean ready;
-    private final TokenVerifier verifier;
-    private final RateLimiting rateLimiting;
 
-    private HardenedService(HttpServer server, ExecutorService executor, AtomicBoolean ready, TokenVerifier verifier,
-                            RateLimiting rateLimiting) {
+    private HardenedService(HttpServer server) {
         this.server = server;
-        this.executor = executor;
-        this.ready = ready;
-        this.verifier = verifier;
-        this.rateLimiting = rateLimiting;
     }
 
     /**
@@ -88,8 +82,18 @@ public final class HardenedService {
             return;
         }
         ServiceSettings settings = config.settings();
+        Health health = Health.create();
+        ShutdownCoordinator shutdown = ShutdownCoordinator.builder()
+                .shutdownDelay(settings.shutdownDelay())
+                .drainTimeout(settings.drainTimeout())
+                // SAMPLE.md: the whole shutdown never exceeds SHUTDOWN_DELAY + DRAIN_TIMEOUT + 2s; the
+                // watchdog may need up to 100 ms past the budget to halt, hence 1.8 s of slack.
+                .totalBudget(settings.shutdownDelay().plus(settings.drainTimeout()).plusMillis(1800))
+                .health(health)
+                .build();
         StartupReport report = StartupReport.builder(config.environment())
                 .check(config)
+                .check(shutdown.startupCheck())
                 .add(EnvironmentChecks.devModeBinding(config.environment(), settings.bindAddress(), settings.allowDevOnNetwork()))
                 .check(components.verifier)
                 .check(components.github)
@@ -109,7 +113,7 @@ public final class HardenedService {
 
         HardenedService service;
         try {
-            service = start(settings, components);
+            service = start(settings, components, health, shutdown);
         } catch (IOException e) {
             err.println("cannot listen on " + settings.bindAddress() + ":" + settings.port() + ": " + e.getMessage());
             components.close();
@@ -118,7 +122,6 @@ public final class HardenedService {
         }
         out.println("listening on http://" + hostForUrl(settings.bindAddress()) + ":" + service.server.getAddress().getPort());
         out.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "shutdown"));
     }
 
     /** Everything built from the settings before the report runs. */
@@ -183,19 +186,20 @@ public final class HardenedService {
         }
     }
 
-    static HardenedService start(ServiceSettings settings, Components c) throws IOException {
+    static HardenedService start(ServiceSettings settings, Components c, Health health, ShutdownCoordinator shutdown)
+            throws IOException {
         InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port());
         HttpServer server = HttpServer.create(address, 0);
         ExecutorService executor = Executors.newFixedThreadPool(64);
         server.setExecutor(executor);
-        AtomicBoolean ready = new AtomicBoolean(false);
-        Routes routes = new Routes(ready, c.deliveries, settings.appEnv() == AppEnvironment.DEV ? c.devIssuer : Optional.empty());
+        HttpServerDrain http = HttpServerDrain.builder(server).executor(executor).build();
+        Routes routes = new Routes(c.deliveries, settings.appEnv() == AppEnvironment.DEV ? c.devIssuer : Optional.empty());
 
-        server.createContext("/", routes::notFound);
-        server.createContext("/livez", routes::livez);
-        server.createContext("/readyz", routes::readyz);
+        http.track(server.createContext("/", routes::notFound));
+        http.track(server.createContext("/livez", HealthHandlers.livez(health)));
+        http.track(server.createContext("/readyz", HealthHandlers.readyz(health)));
 
-        HttpContext api = server.createContext("/api/", routes::api);
+        HttpContext api = http.track(server.createContext("/api/", routes::api));
         api.getFilters().add(CorsFilter.of(c.cors));
         api.getFilters().add(BearerAuthFilter.identifying(c.verifier));
         api.getFilters().add(RateLimitFilter.builder(c.rateLimiting.limiter())
@@ -204,17 +208,21 @@ public final class HardenedService {
                 .build());
         api.getFilters().add(BearerAuthFilter.of(c.verifier));
 
-        HttpContext webhook = server.createContext("/webhooks/github", routes::githubWebhook);
+        HttpContext webhook = http.track(server.createContext("/webhooks/github", routes::githubWebhook));
         webhook.getFilters().add(onlyPost());
         webhook.getFilters().add(WebhookFilter.of(c.github));
 
         if (settings.appEnv() == AppEnvironment.DEV) {
-            server.createContext("/dev/token", routes::devToken);
+            http.track(server.createContext("/dev/token", routes::devToken));
         }
+        shutdown.register(http);
+        shutdown.onRelease("token-verifier", c.verifier::close);
+        shutdown.onRelease("rate-limiting", c.rateLimiting::close);
+        shutdown.install();
         server.start();
-        ready.set(true);
+        health.markStarted();
         c.verifier.warmUp();
-        return new HardenedService(server, executor, ready, c.verifier, c.rateLimiting);
+        return new HardenedService(server);
     }
 
     private static Filter onlyPost() {
@@ -236,15 +244,6 @@ public final class HardenedService {
                 return "POST only";
             }
         };
-    }
-
-    /** Turns readiness off, then lets in-flight exchanges finish for up to 10 seconds. */
-    void stop() {
-        ready.set(false);
-        server.stop(10);
-        executor.shutdown();
-        verifier.close();
-        rateLimiting.close();
     }
 
     private static String hostForUrl(String host) {

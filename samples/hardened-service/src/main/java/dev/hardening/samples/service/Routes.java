@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,30 +21,12 @@ final class Routes {
     /** The longest {@code /api/v1/work} hold, in milliseconds. */
     static final int MAX_WORK_MS = 60_000;
 
-    private final AtomicBoolean ready;
     private final DedupStore deliveries;
     private final Optional<DevIssuer> devIssuer;
 
-    Routes(AtomicBoolean ready, DedupStore deliveries, Optional<DevIssuer> devIssuer) {
-        this.ready = ready;
+    Routes(DedupStore deliveries, Optional<DevIssuer> devIssuer) {
         this.deliveries = deliveries;
         this.devIssuer = devIssuer;
-    }
-
-    void livez(HttpExchange ex) throws IOException {
-        try (ex) {
-            if (onlyGet(ex)) {
-                Json.text(ex, 200, "ok");
-            }
-        }
-    }
-
-    void readyz(HttpExchange ex) throws IOException {
-        try (ex) {
-            if (onlyGet(ex)) {
-                Json.text(ex, ready.get() ? 200 : 503, ready.get() ? "ready" : "not ready");
-            }
-        }
     }
 
     void notFound(HttpExchange ex) throws IOException {

@@ -3,6 +3,8 @@ package dev.hardening.samples.service;
 import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.BoundConfig;
 import dev.hardening.config.DefaultValue;
+import dev.hardening.config.DevDefault;
+import dev.hardening.config.DurationRange;
 import dev.hardening.config.HardeningConfig;
 import dev.hardening.config.Range;
 import dev.hardening.config.RequiredInProduction;
@@ -13,6 +15,7 @@ import dev.hardening.ratelimit.FallbackMode;
 import dev.hardening.ratelimit.RateLimitPolicy;
 import dev.hardening.ratelimit.TrustedProxies;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -35,6 +38,8 @@ import java.util.Optional;
  * @param rateLimitFallback {@code RATE_LIMIT_FALLBACK}: local, open or closed
  * @param rateLimitBackend  {@code RATE_LIMIT_BACKEND}: redis or memory; unset chooses by REDIS_URI
  * @param trustedProxies    {@code TRUSTED_PROXIES}: CIDRs whose X-Forwarded-For is believed
+ * @param shutdownDelay     {@code SHUTDOWN_DELAY}: readiness 503 to listeners closing (0s dev, 5s production)
+ * @param drainTimeout      {@code DRAIN_TIMEOUT}: how long in-flight work may finish after that
  */
 public record ServiceSettings(
         AppEnvironment appEnv,
@@ -49,7 +54,9 @@ public record ServiceSettings(
         @DefaultValue("100/1m") RateLimitPolicy rateLimit,
         @DefaultValue("local") FallbackMode rateLimitFallback,
         Optional<RateLimitBackend> rateLimitBackend,
-        Optional<TrustedProxies> trustedProxies) {
+        Optional<TrustedProxies> trustedProxies,
+        @DevDefault("0s") @DefaultValue("5s") @DurationRange(max = "5m") Duration shutdownDelay,
+        @DefaultValue("20s") @DurationRange(max = "10m") Duration drainTimeout) {
 
     /**
      * The identity provider.

@@ -24,6 +24,7 @@ final class ServiceProcess implements AutoCloseable {
     private final List<String> stdout = new CopyOnWriteArrayList<>();
     private final List<String> stderr = new CopyOnWriteArrayList<>();
     private final CompletableFuture<String> listening = new CompletableFuture<>();
+    private final List<Thread> pumps = new CopyOnWriteArrayList<>();
 
     private ServiceProcess(Process process) {
         this.process = process;
@@ -58,6 +59,7 @@ final class ServiceProcess implements AutoCloseable {
             }
         }, "service-output");
         t.setDaemon(true);
+        pumps.add(t);
         t.start();
     }
 
@@ -70,12 +72,18 @@ final class ServiceProcess implements AutoCloseable {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("service did not exit within " + timeout + "; stdout=" + stdout + " stderr=" + stderr);
         }
+        for (Thread pump : pumps) {
+            pump.join(TimeUnit.SECONDS.toMillis(10)); // the pipes hold the last lines after the exit
+        }
         return process.exitValue();
     }
 
-    /** Sends SIGTERM. */
+    /**
+     * Sends SIGTERM. Through the process handle: {@code Process.destroy()} also closes our ends of
+     * the child's pipes, which would lose everything it logs while shutting down.
+     */
     void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     String stdout() {
