@@ -246,12 +246,8 @@ public final class Binder {
         } else if (leaf.defaultValue() != null) {
             text = leaf.defaultValue();
             source = "default";
-        } else if (leaf.optional() && !(leaf.requiredInProduction() && environment.isProduction())) {
-            values.put(leaf, Optional.empty());
-            described.add(new Described(leaf.env(), "not set", "(none)"));
-            return;
         } else {
-            missing(leaf);
+            absent(leaf);
             return;
         }
         Object converted;
@@ -266,6 +262,16 @@ public final class Binder {
         }
         values.put(leaf, leaf.optional() ? Optional.of(converted) : converted);
         described.add(new Described(leaf.env(), source, display(converted)));
+    }
+
+    /** No value and no default: empty for an optional setting, otherwise a MISSING problem. */
+    private void absent(Schema.Leaf leaf) {
+        if (leaf.optional() && !(leaf.requiredInProduction() && environment.isProduction())) {
+            values.put(leaf, Optional.empty());
+            described.add(new Described(leaf.env(), "not set", "(none)"));
+        } else {
+            missing(leaf);
+        }
     }
 
     private void missing(Schema.Leaf leaf) {
@@ -310,12 +316,8 @@ public final class Binder {
             findings.add(Finding.warn("HC-S004", FACTOR_III, leaf.env(), "generated for " + environment.name()
                     + " and kept in " + store.directory().resolve(leaf.env()) + " (reused across restarts)",
                     "set " + leaf.env() + " explicitly outside development"));
-        } else if (leaf.optional() && !(leaf.requiredInProduction() && environment.isProduction())) {
-            values.put(leaf, Optional.empty());
-            described.add(new Described(leaf.env(), "not set", "(none)"));
-            return;
         } else {
-            missing(leaf);
+            absent(leaf);
             return;
         }
         List<Secret> previous = previousValues(leaf.env());

@@ -24,7 +24,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -43,13 +42,6 @@ class ApiContractIT {
     @TempDir
     Path work;
 
-    private static Map<String, String> env(String... kv) {
-        Map<String, String> m = new HashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put(kv[i], kv[i + 1]);
-        }
-        return m;
-    }
 
     private static String randomHex(int bytes) {
         byte[] b = new byte[bytes];
@@ -57,11 +49,6 @@ class ApiContractIT {
         return HexFormat.of().formatHex(b);
     }
 
-    private static String strongKey() {
-        byte[] b = new byte[32];
-        new SecureRandom().nextBytes(b);
-        return Base64.getEncoder().encodeToString(b);
-    }
 
     private HttpResponse<String> send(String method, String url, String body, String... headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20));
@@ -95,7 +82,7 @@ class ApiContractIT {
     @Test
     void devTokenOpensApiMeAndSurvivesARestart() throws Exception {
         String token;
-        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "dev", "PORT", "0"), work)) {
+        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0"), work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
             token = devToken(base, "alice");
@@ -106,7 +93,7 @@ class ApiContractIT {
             assertThat(send("GET", base + "/dev/token", null).statusCode()).isEqualTo(405);
             assertThat(p.allOutput()).doesNotContain(token);
         }
-        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "dev", "PORT", "0"), work)) {
+        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0"), work)) {
             String base = p.awaitListening(BOOT);
             HttpResponse<String> me = send("GET", base + "/api/v1/me", null, "Authorization", "Bearer " + token);
             assertThat(me.statusCode()).as("a token minted before the restart").isEqualTo(200);
@@ -115,7 +102,7 @@ class ApiContractIT {
 
     @Test
     void invalidOrMissingTokensGet401WithAChallengeAndNoEcho() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "dev", "PORT", "0"), work)) {
+        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0"), work)) {
             String base = p.awaitListening(BOOT);
             String token = devToken(base, "bob");
             String tampered = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
@@ -151,7 +138,7 @@ class ApiContractIT {
                         .expirationTime(Date.from(now.plusSeconds(600))).build());
         jwt.sign(new RSASSASigner(key));
         String token = jwt.serialize();
-        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "test", "PORT", "0", "OIDC_ISSUER", issuer,
+        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "test", "PORT", "0", "OIDC_ISSUER", issuer,
                 "OIDC_JWKS_URI", issuer + "/jwks", "OIDC_AUDIENCE", "api"), work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
@@ -163,7 +150,7 @@ class ApiContractIT {
             idp.stop(0);
         }
         String dead = "http://127.0.0.1:" + closedPort();
-        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "test", "PORT", "0", "OIDC_ISSUER", issuer,
+        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "test", "PORT", "0", "OIDC_ISSUER", issuer,
                 "OIDC_JWKS_URI", dead + "/jwks", "OIDC_AUDIENCE", "api"), work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as("a provider that is down does not stop the boot: " + p.allOutput()).isNotNull();
@@ -177,7 +164,7 @@ class ApiContractIT {
     void githubWebhookVerifiesSignaturesDeduplicatesAndFailsClosedWithoutASecret() throws Exception {
         String secret = randomHex(20);
         String body = "{\"zen\":\"Keep it logically awesome.\"}";
-        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "dev", "PORT", "0", "WEBHOOK_SECRET", secret), work)) {
+        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0", "WEBHOOK_SECRET", secret), work)) {
             String base = p.awaitListening(BOOT);
             String url = base + "/webhooks/github";
             HttpResponse<String> ok = send("POST", url, body, "X-Hub-Signature-256", sign(secret, body), "X-GitHub-Delivery", "d-1");
@@ -192,7 +179,7 @@ class ApiContractIT {
                     .statusCode()).as("a rejected delivery is not remembered").isEqualTo(204);
             assertThat(p.allOutput()).doesNotContain(secret);
         }
-        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "dev", "PORT", "0"), work)) {
+        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0"), work)) {
             String base = p.awaitListening(BOOT);
             HttpResponse<String> unset = send("POST", base + "/webhooks/github", body, "X-Hub-Signature-256", sign(secret, body));
             assertThat(unset.statusCode()).as("secret unset: never skip verification").isEqualTo(503);
@@ -201,7 +188,7 @@ class ApiContractIT {
 
     @Test
     void overTheLimitIs429WithRateLimitHeadersForAuthenticatedAndAnonymousCallers() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "dev", "PORT", "0", "RATE_LIMIT", "2/1m,100/1h"), work)) {
+        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0", "RATE_LIMIT", "2/1m,100/1h"), work)) {
             String base = p.awaitListening(BOOT);
             String token = devToken(base, "dave");
             for (int i = 0; i < 2; i++) {
@@ -226,7 +213,7 @@ class ApiContractIT {
 
     @Test
     void productionRefusesTheInMemoryLimiterUnlessChosenAndBadLimits() throws Exception {
-        Map<String, String> prod = env("SECRET_KEY", strongKey(), "PORT", "0", "OIDC_ISSUER", "https://idp.example.com",
+        Map<String, String> prod = ServiceProcess.env("SECRET_KEY", ServiceProcess.strongKey(), "PORT", "0", "OIDC_ISSUER", "https://idp.example.com",
                 "OIDC_AUDIENCE", "api", "WEBHOOK_SECRET", randomHex(20));
         try (ServiceProcess p = ServiceProcess.start(prod, work)) {
             assertThat(p.awaitExit(BOOT)).isEqualTo(78);

@@ -10,10 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,27 +24,15 @@ class HardenedServiceIT {
     @TempDir
     Path work;
 
-    private static Map<String, String> env(String... kv) {
-        Map<String, String> m = new HashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put(kv[i], kv[i + 1]);
-        }
-        return m;
-    }
 
     /** Production settings that pass every check except what a test changes. */
     private static Map<String, String> production(String... kv) {
-        Map<String, String> m = env("SECRET_KEY", strongKey(), "PORT", "0", "OIDC_ISSUER", "https://idp.example.com",
-                "OIDC_AUDIENCE", "api", "RATE_LIMIT_BACKEND", "memory", "WEBHOOK_SECRET", strongKey());
-        m.putAll(env(kv));
+        Map<String, String> m = ServiceProcess.env("SECRET_KEY", ServiceProcess.strongKey(), "PORT", "0", "OIDC_ISSUER", "https://idp.example.com",
+                "OIDC_AUDIENCE", "api", "RATE_LIMIT_BACKEND", "memory", "WEBHOOK_SECRET", ServiceProcess.strongKey());
+        m.putAll(ServiceProcess.env(kv));
         return m;
     }
 
-    private static String strongKey() {
-        byte[] b = new byte[32];
-        new SecureRandom().nextBytes(b);
-        return Base64.getEncoder().encodeToString(b);
-    }
 
     private HttpResponse<String> get(String base, String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).GET().build(),
@@ -73,7 +58,7 @@ class HardenedServiceIT {
 
     @Test
     void refusesToStartWithoutASecretAndListsEveryProblem() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(env("PORT", "70000", "ALLOW_DEV_ON_NETWORK", "perhaps"), work)) {
+        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("PORT", "70000", "ALLOW_DEV_ON_NETWORK", "perhaps"), work)) {
             assertThat(p.awaitExit(BOOT)).isEqualTo(78);
             assertThat(p.stderr()).contains("5 problems", "HC-E001 SECRET_KEY", "HC-E003 PORT", "HC-E002 ALLOW_DEV_ON_NETWORK",
                     "HC-E001 OIDC_ISSUER", "HC-E001 OIDC_AUDIENCE")
@@ -83,7 +68,7 @@ class HardenedServiceIT {
 
     @Test
     void startsWithAStrongKeyAndAnswersHealthWithoutInternals() throws Exception {
-        String key = strongKey();
+        String key = ServiceProcess.strongKey();
         try (ServiceProcess p = ServiceProcess.start(production("SECRET_KEY", key), work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).matches("http://127\\.0\\.0\\.1:\\d+");
@@ -106,7 +91,7 @@ class HardenedServiceIT {
 
     @Test
     void readsTheSecretFromAFile() throws Exception {
-        Path file = Files.writeString(work.resolve("secret_key"), strongKey() + "\n");
+        Path file = Files.writeString(work.resolve("secret_key"), ServiceProcess.strongKey() + "\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
         Map<String, String> settings = production("SECRET_KEY_FILE", file.toString());
         settings.remove("SECRET_KEY");
@@ -120,7 +105,7 @@ class HardenedServiceIT {
     void devStartsWithNoSettingsAndKeepsTheGeneratedSecretAcrossRestarts() throws Exception {
         Path stored = work.resolve(".hardening/dev-secrets/SECRET_KEY");
         String first;
-        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "dev", "PORT", "0"), work)) {
+        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0"), work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
             assertThat(p.stdout()).contains("DEV MODE - NOT FOR PRODUCTION", "HC-S004");
@@ -129,7 +114,7 @@ class HardenedServiceIT {
             assertThat(Files.getPosixFilePermissions(stored)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
             assertThat(p.allOutput()).doesNotContain(first);
         }
-        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "dev", "PORT", "0"), work)) {
+        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0"), work)) {
             assertThat(p.awaitListening(BOOT)).as(p.allOutput()).isNotNull();
             assertThat(Files.readString(stored)).isEqualTo(first);
         }
@@ -137,11 +122,11 @@ class HardenedServiceIT {
 
     @Test
     void devModeOnANetworkAddressIsRefusedUnlessExplicitlyAllowed() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "dev", "BIND_ADDRESS", "0.0.0.0", "PORT", "0"), work)) {
+        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "BIND_ADDRESS", "0.0.0.0", "PORT", "0"), work)) {
             assertThat(p.awaitExit(BOOT)).isEqualTo(78);
             assertThat(p.stderr()).contains("FAIL", "HC-M002", "ALLOW_DEV_ON_NETWORK");
         }
-        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "dev", "BIND_ADDRESS", "0.0.0.0", "PORT", "0",
+        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "BIND_ADDRESS", "0.0.0.0", "PORT", "0",
                 "ALLOW_DEV_ON_NETWORK", "true"), work)) {
             assertThat(p.awaitListening(BOOT)).as(p.allOutput()).startsWith("http://0.0.0.0:");
             assertThat(p.stdout()).contains("WARN    HC-M002");

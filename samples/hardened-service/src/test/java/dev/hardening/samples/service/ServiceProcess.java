@@ -32,6 +32,22 @@ final class ServiceProcess implements AutoCloseable {
         pump(process.getErrorStream(), stderr, false);
     }
 
+    /** @return a map of the given key/value pairs, mutable */
+    static Map<String, String> env(String... kv) {
+        Map<String, String> m = new java.util.HashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    /** @return a fresh value like {@code openssl rand -base64 32} */
+    static String strongKey() {
+        byte[] b = new byte[32];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.Base64.getEncoder().encodeToString(b);
+    }
+
     static ServiceProcess start(Map<String, String> env, Path workDir) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder pb = new ProcessBuilder(java, "-jar", JAR.toString()).directory(workDir.toFile());

@@ -8,8 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -24,13 +22,6 @@ class ShutdownIT {
     @TempDir
     Path work;
 
-    private static Map<String, String> env(String... kv) {
-        Map<String, String> m = new HashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put(kv[i], kv[i + 1]);
-        }
-        return m;
-    }
 
     private HttpResponse<String> get(String url, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
@@ -65,7 +56,7 @@ class ShutdownIT {
 
     @Test
     void sigtermTurnsReadinessOffKeepsServingThenDrainsInFlightWorkAndExitsZero() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "dev", "PORT", "0", "SHUTDOWN_DELAY", "2s", "DRAIN_TIMEOUT", "6s"), work)) {
+        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0", "SHUTDOWN_DELAY", "2s", "DRAIN_TIMEOUT", "6s"), work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
             String token = token(base);
@@ -96,7 +87,7 @@ class ShutdownIT {
 
     @Test
     void workStillRunningAtTheDeadlineIsCutWith503AndTheExitIsNonZero() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(env("APP_ENV", "dev", "PORT", "0", "SHUTDOWN_DELAY", "0s", "DRAIN_TIMEOUT", "1s"), work)) {
+        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0", "SHUTDOWN_DELAY", "0s", "DRAIN_TIMEOUT", "1s"), work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
             String token = token(base);
