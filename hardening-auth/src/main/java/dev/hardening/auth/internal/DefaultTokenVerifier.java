@@ -1,6 +1,5 @@
 package dev.hardening.auth.internal;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.hardening.auth.InvalidTokenException;
 import dev.hardening.auth.IssuerPolicy;
@@ -13,9 +12,6 @@ import dev.hardening.auth.TokenVerifier;
 import dev.hardening.auth.VerifiedToken;
 import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.Finding;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.text.ParseException;
@@ -42,7 +38,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class DefaultTokenVerifier implements TokenVerifier {
 
-    private static final Set<String> UNTRUSTED_HEADERS = Set.of("jku", "x5u", "jwk", "x5c");
     private static final Set<String> ID_TOKEN_ONLY_CLAIMS = Set.of("nonce", "at_hash", "c_hash");
 
     private record Issuer(IssuerPolicy policy, KeyProvider keys) {
@@ -105,81 +100,8 @@ public final class DefaultTokenVerifier implements TokenVerifier {
     }
 
     private VerifiedToken doVerify(CharSequence token, Optional<String> nonce) {
-        if (token == null || token.length() == 0) {
-            throw reject(RejectionReason.MISSING, "no token");
-        }
-        if (token.length() > maxTokenBytes) {
-            throw reject(RejectionReason.TOO_LARGE, "token of " + token.length() + " characters exceeds " + maxTokenBytes);
-        }
-        if (token.charAt(0) == '{') {
-            throw reject(RejectionReason.UNSUPPORTED_FORMAT, "JSON serialization is not accepted (expected: compact JWS)");
-        }
-        int dot1 = -1;
-        int dot2 = -1;
-        int dots = 0;
-        for (int i = 0; i < token.length(); i++) {
-            if (token.charAt(i) == '.') {
-                dots++;
-                if (dots == 1) {
-                    dot1 = i;
-                } else if (dots == 2) {
-                    dot2 = i;
-                }
-            }
-        }
-        if (dots == 4) {
-            throw reject(RejectionReason.UNSUPPORTED_FORMAT, "JWE is not accepted (expected: compact JWS)");
-        }
-        if (dots != 2) {
-            throw reject(RejectionReason.MALFORMED, "expected 3 dot-separated parts, found " + (dots + 1));
-        }
-        byte[] headerBytes = Base64Url.decodeStrict(token, 0, dot1);
-        byte[] payloadBytes = Base64Url.decodeStrict(token, dot1 + 1, dot2);
-        byte[] signature = Base64Url.decodeStrict(token, dot2 + 1, token.length());
-        if (headerBytes == null || payloadBytes == null || signature == null) {
-            throw reject(RejectionReason.MALFORMED, "a part is not canonical base64url");
-        }
-        if (signature.length == 0) {
-            throw reject(RejectionReason.ALGORITHM_NOT_ALLOWED, "empty signature (unsecured JWS is never accepted)");
-        }
-        Map<String, Object> header = json(headerBytes, "header");
-        Object algValue = header.get("alg");
-        if (!(algValue instanceof String)) {
-            throw reject(RejectionReason.MALFORMED, "header has no string alg");
-        }
-        Optional<JwsAlgorithm> algOpt = JwsAlgorithm.byName((String) algValue);
-        if (algOpt.isEmpty()) {
-            throw reject(RejectionReason.ALGORITHM_NOT_ALLOWED, "alg is not an allowed asymmetric algorithm");
-        }
-        JwsAlgorithm alg = algOpt.get();
-        for (String name : header.keySet()) {
-            if (UNTRUSTED_HEADERS.contains(name)) {
-                throw reject(RejectionReason.UNTRUSTED_HEADER, "header parameter " + name + " is never trusted");
-            }
-        }
-        if (header.containsKey("crit")) {
-            throw reject(RejectionReason.CRITICAL_HEADER, "crit header parameters are not supported");
-        }
-        if (header.containsKey("b64") || header.containsKey("enc") || header.containsKey("zip")) {
-            throw reject(RejectionReason.UNSUPPORTED_FORMAT, "unencoded, encrypted or compressed payloads are not accepted");
-        }
-        Object cty = header.get("cty");
-        if (cty != null && (!(cty instanceof String) || ((String) cty).equalsIgnoreCase("JWT")
-                || ((String) cty).equalsIgnoreCase("application/jwt"))) {
-            throw reject(RejectionReason.UNSUPPORTED_FORMAT, "nested tokens are not accepted");
-        }
-        Object kidValue = header.get("kid");
-        if (kidValue != null && !(kidValue instanceof String)) {
-            throw reject(RejectionReason.MALFORMED, "kid is not a string");
-        }
-        Object typValue = header.get("typ");
-        if (typValue != null && !(typValue instanceof String)) {
-            throw reject(RejectionReason.MALFORMED, "typ is not a string");
-        }
-        String kid = (String) kidValue;
-        String typ = (String) typValue;
-
-        Map<String, Object> rawClaims = json(payloadBytes, "payload");
+        CompactJws jws = CompactJws.parse(token, maxTokenBytes);
+        Map<String, Object> rawClaims = CompactJws.json(jws.payload(), "payload");
         JWTClaimsSet claims;
         try {
             claims = JWTClaimsSet.parse(rawClaims);
@@ -195,55 +117,13 @@ public final class DefaultTokenVerifier implements TokenVerifier {
             throw reject(RejectionReason.WRONG_ISSUER, "iss is not a trusted issuer");
         }
         IssuerPolicy policy = issuer.policy();
-        if (!policy.algorithms().contains(alg.name())) {
-            throw reject(RejectionReason.ALGORITHM_NOT_ALLOWED, "alg " + alg.name() + " is not allowed for this issuer");
-        }
-        checkType(policy.profile(), typ, rawClaims);
+        jws.requireAlgorithmIn(policy.algorithms());
+        checkType(policy.profile(), jws.typ(), rawClaims);
         if (nonce.isPresent() && policy.profile() != TokenProfile.ID_TOKEN) {
             throw reject(RejectionReason.WRONG_TOKEN_TYPE, "the issuer is not configured for ID tokens");
         }
-
-        List<VerificationKey> candidates = issuer.keys().candidates(kid, alg);
-        if (candidates.isEmpty()) {
-            throw reject(RejectionReason.UNKNOWN_KEY, kid == null ? "no key of the issuer fits the algorithm"
-                    : "the issuer publishes no usable key with this kid");
-        }
-        byte[] signingInput = token.subSequence(0, dot2).toString().getBytes(StandardCharsets.US_ASCII);
-        boolean fits = false;
-        boolean verified = false;
-        for (VerificationKey k : candidates) {
-            if (k.supports(alg)) {
-                fits = true;
-                if (k.verify(alg, signingInput, signature)) {
-                    verified = true;
-                    break;
-                }
-            }
-        }
-        if (!fits) {
-            throw reject(RejectionReason.ALGORITHM_NOT_ALLOWED, "the key with this kid does not fit the algorithm");
-        }
-        if (!verified) {
-            throw reject(RejectionReason.BAD_SIGNATURE, "signature does not verify");
-        }
-        return checkClaims(policy, claims, rawClaims, alg, kid, typ, nonce);
-    }
-
-    private static Map<String, Object> json(byte[] bytes, String part) {
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw reject(RejectionReason.MALFORMED, part + " is not UTF-8");
-        }
-        try {
-            return JSONObjectUtils.parse(text);
-        } catch (ParseException | RuntimeException | StackOverflowError e) {
-            throw reject(RejectionReason.MALFORMED, part + " is not a JSON object");
-        }
+        jws.verifySignature(issuer.keys());
+        return checkClaims(policy, claims, rawClaims, jws.alg(), jws.kid(), jws.typ(), nonce);
     }
 
     private static String normalizedTyp(String typ) {

@@ -19,6 +19,11 @@ final class StaticKeys implements KeyProvider {
     private final Instant loadedAt;
 
     StaticKeys(String issuer, String json, int maxKeys, int maxKidless, Clock clock) {
+        this(issuer, json, maxKeys, maxKidless, clock, false);
+    }
+
+    /** @param allowEmpty whether a set with no usable key is accepted (every token then has an unknown key) */
+    StaticKeys(String issuer, String json, int maxKeys, int maxKidless, Clock clock, boolean allowEmpty) {
         this.issuer = issuer;
         this.maxKidless = maxKidless;
         this.clock = clock;
@@ -28,7 +33,7 @@ final class StaticKeys implements KeyProvider {
         } catch (KeySetParser.MalformedKeySetException e) {
             throw new IllegalArgumentException("staticKeys: " + e.getMessage() + " (expected: a JWK set)", e);
         }
-        if (keys.isEmpty()) {
+        if (keys.isEmpty() && !allowEmpty) {
             throw new IllegalArgumentException("staticKeys: no usable public signing key (expected: at least one)");
         }
     }
