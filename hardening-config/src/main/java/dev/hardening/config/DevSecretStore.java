@@ -31,7 +31,10 @@ public final class DevSecretStore {
     public static final Path DEFAULT_DIRECTORY = Path.of(".hardening", "dev-secrets");
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Created on first generation only: seeding a SecureRandom is costly at startup. */
+    private static final class Random {
+        static final SecureRandom INSTANCE = new SecureRandom();
+    }
 
     private final Path directory;
 
@@ -75,7 +78,7 @@ public final class DevSecretStore {
         }
         return Secret.of(getOrCreate(name, () -> {
             byte[] b = new byte[bytes];
-            RANDOM.nextBytes(b);
+            Random.INSTANCE.nextBytes(b);
             return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
         }));
     }

@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Binder {
 
-    private static final Logger LOG = LoggerFactory.getLogger("dev.hardening.config");
+    /** Created on first use only: binding in production logs nothing and need not start logging. */
+    private static final class Log {
+        static final Logger INSTANCE = LoggerFactory.getLogger("dev.hardening.config");
+    }
 
     /** The rule every configuration finding maps to. */
     public static final String FACTOR_III = "12-factor III. Config";
@@ -553,7 +556,7 @@ public final class Binder {
             findings.add(Finding.pass("HC-M001", FACTOR_III, AppEnvironment.VARIABLE,
                     "PRODUCTION mode (" + AppEnvironment.VARIABLE + " " + value + "; only dev and test relax checks)", ""));
         } else {
-            LOG.warn("{} MODE - NOT FOR PRODUCTION: security checks are relaxed because {}={}", environment.name(),
+            Log.INSTANCE.warn("{} MODE - NOT FOR PRODUCTION: security checks are relaxed because {}={}", environment.name(),
                     AppEnvironment.VARIABLE, value);
             findings.add(Finding.warn("HC-M001", FACTOR_III, AppEnvironment.VARIABLE,
                     environment.name() + " MODE - NOT FOR PRODUCTION: policy failures are only warnings, dev secrets may be generated",
