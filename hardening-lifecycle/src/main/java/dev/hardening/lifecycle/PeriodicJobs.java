@@ -16,6 +16,12 @@ import org.slf4j.LoggerFactory;
  * the job's minimum interval has passed since the run started, so a replica whose schedule is
  * shifted cannot run it again too soon. The job sees the lease's fencing token.
  *
+ * <p>While a job runs, its lease is renewed to {@code leaseTtl} every third of the ttl on the
+ * injected {@link DelayScheduler} (a {@link LeaseKeeper}), so a run may take longer than the ttl;
+ * the ttl bounds how long a replica that died mid-run keeps the job from its peers. A run whose
+ * lease is lost anyway (the store restarted empty, a pause outlasted the ttl) sees
+ * {@code context.lease().isValid()} turn {@code false} and should stop; its fenced writes fail.
+ *
  * <p>Misfires: when a tick comes late (a long run, a pause), {@link Misfire#SKIP} drops the missed
  * ticks and waits for the next aligned one; {@link Misfire#RUN_ONCE} runs once at once and then
  * keeps the interval from there.
@@ -68,7 +74,8 @@ public final class PeriodicJobs implements DrainParticipant {
      * @param name         unique name; the lease is {@code job:<name>}
      * @param interval     time between ticks
      * @param minInterval  least time between two runs across replicas (kept on the lease); default interval / 2
-     * @param leaseTtl     the longest a run may hold the lease; default the interval
+     * @param leaseTtl     the lease time to live, renewed every third of it while a run lasts; how long
+     *                     a replica that died mid-run blocks the job; default the interval
      * @param initialDelay time before the first tick; default the interval
      * @param misfire      misfire policy; default {@link Misfire#SKIP}
      */
@@ -296,11 +303,13 @@ public final class PeriodicJobs implements DrainParticipant {
                 current = lease;
                 cut = false;
             }
+            LeaseKeeper keeper = LeaseKeeper.start(lease, spec.leaseTtl(), scheduler);
             try {
                 job.run(new JobContext(spec.name(), lease));
             } catch (Exception e) {
                 LOG.warn("job {} failed: {}", spec.name(), e.toString());
             } finally {
+                keeper.close();
                 boolean wasCut;
                 synchronized (this) {
                     runner = null;

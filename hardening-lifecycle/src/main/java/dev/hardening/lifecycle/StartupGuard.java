@@ -56,8 +56,12 @@ public final class StartupGuard {
             long every = Math.max(1, ttl.toNanos() / 3);
             while (!Thread.currentThread().isInterrupted()) {
                 LockSupport.parkNanos(every);
-                if (!Thread.currentThread().isInterrupted() && !l.renew(ttl)) {
-                    return;
+                try {
+                    if (!Thread.currentThread().isInterrupted() && !l.renew(ttl)) {
+                        return;
+                    }
+                } catch (RuntimeException e) {
+                    // the store is unreachable for now: try again next period; the lease runs out on its own
                 }
             }
         }, "startup-guard-renew-" + name);

@@ -110,6 +110,28 @@ class LeaseAndJobsTest {
     }
 
     @Test
+    void aRunLongerThanTheLeaseTtlKeepsTheLeaseRenewed() {
+        List<Boolean> validDuringRun = new ArrayList<>();
+        List<Boolean> peerGotIt = new ArrayList<>();
+        PeriodicJobs r1 = PeriodicJobs.create(leases, time, Runnable::run, time);
+        PeriodicJobs.JobSpec spec = PeriodicJobs.JobSpec.every("long", Duration.ofMinutes(1))
+                .withLeaseTtl(Duration.ofSeconds(3)).withMinInterval(Duration.ZERO);
+        PeriodicJobs.Scheduled s = r1.schedule(spec, ctx -> {
+            for (int i = 0; i < 10; i++) {
+                time.advance(Duration.ofSeconds(1)); // ten seconds of work under a 3 s lease
+                validDuringRun.add(ctx.lease().isValid());
+                peerGotIt.add(leases.tryAcquire("job:long", Duration.ofSeconds(3)).isPresent());
+            }
+        });
+        time.advance(Duration.ofMinutes(1));
+        assertThat(s.runs()).isEqualTo(1);
+        assertThat(validDuringRun).hasSize(10).containsOnly(true);
+        assertThat(peerGotIt).containsOnly(false);
+        assertThat(leases.tryAcquire("job:long", Duration.ofSeconds(3))).as("released after the run").isPresent();
+        assertThat(time.pending()).as("no renewal left scheduled after the run").isEqualTo(1);
+    }
+
+    @Test
     void drainingStopsTicks() throws Exception {
         AtomicInteger runs = new AtomicInteger();
         PeriodicJobs jobs = PeriodicJobs.create(leases, time, Runnable::run, time);

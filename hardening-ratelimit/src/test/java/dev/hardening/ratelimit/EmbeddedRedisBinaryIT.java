@@ -2,6 +2,7 @@ package dev.hardening.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hardening.testkit.RedisServers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.Finding;
 import dev.hardening.config.FindingStatus;
+import dev.hardening.testkit.RedisServers;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

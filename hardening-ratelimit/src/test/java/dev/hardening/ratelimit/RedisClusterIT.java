@@ -3,6 +3,7 @@ package dev.hardening.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hardening.ratelimit.internal.RedisScriptLimiter;
+import dev.hardening.testkit.RedisCluster;
 import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ class RedisClusterIT {
     @Test
     void sharesLimitsExactlyOnKeysInEverySlotRange() throws Exception {
         RateLimitPolicy policy = RateLimitPolicy.parse("5/1h,7/1d");
-        try (RedisBackend a = RedisServers.patientBackend(cluster.uri()); RedisBackend b = RedisServers.patientBackend(cluster.uri())) {
+        try (RedisBackend a = TestBackends.patientBackend(cluster.uri()); RedisBackend b = TestBackends.patientBackend(cluster.uri())) {
             assertThat(a.awaitConnected(Duration.ofSeconds(10))).isTrue();
             assertThat(b.awaitConnected(Duration.ofSeconds(10))).isTrue();
             RateLimiter la = RedisRateLimiter.builder(a, policy).build();
@@ -63,7 +64,7 @@ class RedisClusterIT {
             }
             assertThat(limiter.tryAcquire(key).source()).isEqualTo(DecisionSource.REDIS);
 
-            cluster.masters.get(0).kill();
+            cluster.masters().get(0).kill();
             long killed = System.nanoTime();
             long slowest = 0;
             List<DecisionSource> sources = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.hardening.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hardening.testkit.RedisServers;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -10,8 +11,8 @@ class RedisDedupStoreIT {
     @Test
     void detectsDuplicatesAcrossInstancesAndFallsBackLocallyWhenRedisDies() throws Exception {
         try (RedisServers.Server server = RedisServers.standalone();
-             RedisBackend a = RedisServers.patientBackend(server.uri());
-             RedisBackend b = RedisServers.patientBackend(server.uri())) {
+             RedisBackend a = TestBackends.patientBackend(server.uri());
+             RedisBackend b = TestBackends.patientBackend(server.uri())) {
             assertThat(a.awaitConnected(Duration.ofSeconds(10))).isTrue();
             assertThat(b.awaitConnected(Duration.ofSeconds(10))).isTrue();
             DedupStore first = DedupStore.redis(a, "github", Duration.ofHours(24));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hardening.ratelimit.internal.LocalBucketLimiter;
 import dev.hardening.ratelimit.internal.RedisScriptLimiter;
+import dev.hardening.testkit.RedisServers;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
@@ -30,7 +31,7 @@ class RedisRateLimiterIT {
     @BeforeAll
     static void start() throws InterruptedException {
         server = RedisServers.standalone();
-        backend = RedisServers.patientBackend(server.uri());
+        backend = TestBackends.patientBackend(server.uri());
         assertThat(backend.awaitConnected(Duration.ofSeconds(10))).isTrue();
     }
 
@@ -105,7 +106,7 @@ class RedisRateLimiterIT {
     @Test
     void twoLimiterInstancesShareOneLimitExactly() throws Exception {
         RateLimitPolicy policy = RateLimitPolicy.parse("200/1h");
-        try (RedisBackend second = RedisServers.patientBackend(server.uri())) {
+        try (RedisBackend second = TestBackends.patientBackend(server.uri())) {
             assertThat(second.awaitConnected(Duration.ofSeconds(10))).isTrue();
             RateLimiter a = RedisRateLimiter.builder(backend, policy).build();
             RateLimiter b = RedisRateLimiter.builder(second, policy).build();

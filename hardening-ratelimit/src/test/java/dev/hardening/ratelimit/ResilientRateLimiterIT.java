@@ -2,6 +2,7 @@ package dev.hardening.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hardening.testkit.RedisServers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

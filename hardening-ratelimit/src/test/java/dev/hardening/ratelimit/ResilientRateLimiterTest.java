@@ -3,6 +3,7 @@ package dev.hardening.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hardening.ratelimit.internal.ResilientLimiter;
+import dev.hardening.testkit.RedisServers;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.hardening.ratelimit;
+package dev.hardening.testkit;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -7,18 +7,33 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
-/** A Redis Cluster of 3 masters with one replica each, built with CLUSTER MEET/ADDSLOTS/REPLICATE. */
-final class RedisCluster implements AutoCloseable {
+/**
+ * A Redis Cluster of 3 masters with one replica each on loopback ports, built with CLUSTER
+ * MEET/ADDSLOTS/REPLICATE, with a node timeout of {@value #NODE_TIMEOUT_MS} ms. Not thread-safe:
+ * one test class drives it.
+ */
+public final class RedisCluster implements AutoCloseable {
 
-    static final int NODE_TIMEOUT_MS = 1000;
+    /** The cluster node timeout, in milliseconds: how long until a failed master is replaced. */
+    public static final int NODE_TIMEOUT_MS = 1000;
 
-    final List<RedisServers.Server> masters = new ArrayList<>();
-    final List<RedisServers.Server> replicas = new ArrayList<>();
+    private final List<RedisServers.Server> masters = new ArrayList<>();
+    private final List<RedisServers.Server> replicas = new ArrayList<>();
     private final RedisClient client = RedisClient.create();
 
-    static RedisCluster start() {
+    private RedisCluster() {
+    }
+
+    /**
+     * Starts six servers and forms the cluster; waits up to 50 s for it to report ok.
+     *
+     * @return the running cluster; close it
+     * @throws IllegalStateException if a server does not start or the cluster does not form
+     */
+    public static RedisCluster start() {
         RedisCluster c = new RedisCluster();
         try {
             List<String> args = List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
@@ -37,7 +52,17 @@ final class RedisCluster implements AutoCloseable {
         }
     }
 
-    private <T> T on(RedisServers.Server s, java.util.function.Function<RedisCommands<String, String>, T> f) {
+    /** @return the three masters, in slot order (0-5460, 5461-10922, 10923-16383) */
+    public List<RedisServers.Server> masters() {
+        return List.copyOf(masters);
+    }
+
+    /** @return the three replicas; replica i follows master i */
+    public List<RedisServers.Server> replicas() {
+        return List.copyOf(replicas);
+    }
+
+    private <T> T on(RedisServers.Server s, Function<RedisCommands<String, String>, T> f) {
         try (StatefulRedisConnection<String, String> conn = client.connect(RedisURI.create(s.uri()))) {
             conn.setTimeout(Duration.ofSeconds(5));
             return f.apply(conn.sync());
@@ -83,7 +108,8 @@ final class RedisCluster implements AutoCloseable {
         }
     }
 
-    String uri() {
+    /** @return the masters' URIs, comma-separated, as cluster clients take them */
+    public String uri() {
         StringBuilder sb = new StringBuilder();
         for (RedisServers.Server s : masters) {
             if (sb.length() > 0) {
@@ -94,8 +120,11 @@ final class RedisCluster implements AutoCloseable {
         return sb.toString();
     }
 
-    /** @return whether the replica of master i has been promoted and the cluster is ok again */
-    boolean replicaPromoted(int i) {
+    /**
+     * @param i the master's index
+     * @return whether the replica of master {@code i} has been promoted and the cluster is ok again
+     */
+    public boolean replicaPromoted(int i) {
         RedisServers.Server r = replicas.get(i);
         try {
             return on(r, c -> c.info("replication").contains("role:master") && c.clusterInfo().contains("cluster_state:ok"));
@@ -104,6 +133,7 @@ final class RedisCluster implements AutoCloseable {
         }
     }
 
+    /** Kills every node and shuts the inspection client down; idempotent. */
     @Override
     public void close() {
         for (RedisServers.Server s : all()) {
