@@ -14,7 +14,14 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Date;
 
 /** Keys and tokens shared by the hardening-auth benchmarks (generated per JVM). */
@@ -70,5 +77,41 @@ final class AuthFixtures {
 
     static String token(JWK key) {
         return token(key, key.getKeyID(), new JWTClaimsSet.Builder());
+    }
+
+    /** An Ed25519 key pair from the JDK's own provider (Nimbus signs EdDSA only through Tink). */
+    static KeyPair ed25519() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The public JWK ({@code kty: OKP}, {@code crv: Ed25519}) of a JDK Ed25519 key pair. */
+    static String ed25519Jwk(KeyPair pair, String kid) {
+        byte[] spki = pair.getPublic().getEncoded();
+        byte[] x = Arrays.copyOfRange(spki, spki.length - 32, spki.length);
+        return "{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"kid\":\"" + kid + "\",\"x\":\""
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(x) + "\"}";
+    }
+
+    /** An EdDSA access token with the same claims as {@link #token(JWK)}, signed with the JDK. */
+    static String eddsaToken(KeyPair pair, String kid) {
+        try {
+            Instant now = Instant.now();
+            JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(ISSUER).subject("alice").audience(AUDIENCE)
+                    .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(3600)))
+                    .claim("scope", "orders:read profile").build();
+            Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+            String input = b64.encodeToString(("{\"alg\":\"EdDSA\",\"kid\":\"" + kid + "\"}").getBytes(StandardCharsets.UTF_8))
+                    + "." + b64.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8));
+            Signature s = Signature.getInstance("Ed25519");
+            s.initSign(pair.getPrivate());
+            s.update(input.getBytes(StandardCharsets.US_ASCII));
+            return input + "." + b64.encodeToString(s.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,13 +1,7 @@
 package dev.hardening.auth.internal;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.hardening.auth.InvalidTokenException;
 import dev.hardening.auth.RejectionReason;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -135,8 +129,8 @@ public final class CompactJws {
     }
 
     /**
-     * Parses UTF-8 JSON text into an object (duplicate member names, deep nesting and invalid UTF-8
-     * are rejected).
+     * Parses UTF-8 JSON text into an object with {@link TokenJson} (duplicate member names, nesting
+     * deeper than {@value TokenJson#MAX_DEPTH}, invalid UTF-8 and anything but one object are rejected).
      *
      * @param bytes the encoded JSON
      * @param part  "header" or "payload", for the message
@@ -144,19 +138,10 @@ public final class CompactJws {
      * @throws InvalidTokenException ({@link RejectionReason#MALFORMED}) if it is not a UTF-8 JSON object
      */
     static Map<String, Object> json(byte[] bytes, String part) {
-        String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw reject(RejectionReason.MALFORMED, part + " is not UTF-8");
-        }
-        try {
-            return JSONObjectUtils.parse(text);
-        } catch (ParseException | RuntimeException | StackOverflowError e) {
-            throw reject(RejectionReason.MALFORMED, part + " is not a JSON object");
+            return TokenJson.parseObject(bytes);
+        } catch (TokenJson.MalformedJsonException e) {
+            throw reject(RejectionReason.MALFORMED, part + " is not a JSON object (" + e.getMessage() + ")");
         }
     }
 
@@ -184,7 +169,7 @@ public final class CompactJws {
             throw reject(RejectionReason.UNKNOWN_KEY, kid == null ? "no key of the issuer fits the algorithm"
                     : "the issuer publishes no usable key with this kid");
         }
-        byte[] signingInput = token.subSequence(0, signingInputEnd).toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] signingInput = signingInput();
         boolean fits = false;
         for (VerificationKey k : candidates) {
             if (k.supports(alg)) {
@@ -198,6 +183,15 @@ public final class CompactJws {
             throw reject(RejectionReason.ALGORITHM_NOT_ALLOWED, "the key with this kid does not fit the algorithm");
         }
         throw reject(RejectionReason.BAD_SIGNATURE, "signature does not verify");
+    }
+
+    /** The ASCII bytes of {@code header.payload}: every character was checked to be base64url or '.'. */
+    private byte[] signingInput() {
+        byte[] out = new byte[signingInputEnd];
+        for (int i = 0; i < signingInputEnd; i++) {
+            out[i] = (byte) token.charAt(i);
+        }
+        return out;
     }
 
     /** @return the header members */

@@ -1,6 +1,5 @@
 package dev.hardening.auth.internal;
 
-import com.nimbusds.jwt.JWTClaimsSet;
 import dev.hardening.auth.InvalidTokenException;
 import dev.hardening.auth.IssuerPolicy;
 import dev.hardening.auth.JwksListener;
@@ -14,12 +13,10 @@ import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.Finding;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -102,13 +99,8 @@ public final class DefaultTokenVerifier implements TokenVerifier {
     private VerifiedToken doVerify(CharSequence token, Optional<String> nonce) {
         CompactJws jws = CompactJws.parse(token, maxTokenBytes);
         Map<String, Object> rawClaims = CompactJws.json(jws.payload(), "payload");
-        JWTClaimsSet claims;
-        try {
-            claims = JWTClaimsSet.parse(rawClaims);
-        } catch (ParseException | RuntimeException e) {
-            throw reject(RejectionReason.MALFORMED, "a registered claim has the wrong type");
-        }
-        String iss = claims.getIssuer();
+        RegisteredClaims claims = RegisteredClaims.of(rawClaims);
+        String iss = claims.issuer();
         if (iss == null) {
             throw reject(RejectionReason.MISSING_CLAIM, "iss is required");
         }
@@ -164,13 +156,13 @@ public final class DefaultTokenVerifier implements TokenVerifier {
         }
     }
 
-    private VerifiedToken checkClaims(IssuerPolicy policy, JWTClaimsSet claims, Map<String, Object> raw,
+    private VerifiedToken checkClaims(IssuerPolicy policy, RegisteredClaims claims, Map<String, Object> raw,
                                       JwsAlgorithm alg, String kid, String typ, Optional<String> nonce) {
         Instant now = clock.instant();
         Duration skew = policy.clockSkew();
-        Instant exp = instant(claims.getExpirationTime());
-        Instant iat = instant(claims.getIssueTime());
-        Instant nbf = instant(claims.getNotBeforeTime());
+        Instant exp = claims.expiresAt();
+        Instant iat = claims.issuedAt();
+        Instant nbf = claims.notBefore();
         if (exp == null) {
             throw reject(RejectionReason.MISSING_CLAIM, "exp is required");
         }
@@ -192,7 +184,7 @@ public final class DefaultTokenVerifier implements TokenVerifier {
         if (Duration.between(iat, exp).compareTo(policy.maxLifetime()) > 0) {
             throw reject(RejectionReason.LIFETIME_TOO_LONG, "exp - iat exceeds " + policy.maxLifetime());
         }
-        List<String> aud = claims.getAudience();
+        List<String> aud = claims.audiences();
         if (aud == null || aud.isEmpty()) {
             throw reject(RejectionReason.MISSING_CLAIM, "aud is required");
         }
@@ -203,7 +195,7 @@ public final class DefaultTokenVerifier implements TokenVerifier {
         if (!audOk) {
             throw reject(RejectionReason.WRONG_AUDIENCE, "no aud value is an accepted audience");
         }
-        String sub = claims.getSubject();
+        String sub = claims.subject();
         if (sub == null || sub.isEmpty()) {
             throw reject(RejectionReason.MISSING_CLAIM, "sub is required");
         }
@@ -245,10 +237,6 @@ public final class DefaultTokenVerifier implements TokenVerifier {
                 .profile(policy.profile())
                 .claims(raw)
                 .build();
-    }
-
-    private static Instant instant(Date d) {
-        return d == null ? null : d.toInstant();
     }
 
     @Override
