@@ -1,6 +1,7 @@
 package dev.hardening.lifecycle.jdbc;
 
 import dev.hardening.lifecycle.Lease;
+import dev.hardening.lifecycle.internal.RemoteLease;
 import dev.hardening.lifecycle.LeaseProvider;
 import dev.hardening.lifecycle.NanoClock;
 import java.security.SecureRandom;
@@ -131,7 +132,7 @@ public final class PostgresLeaseProvider implements LeaseProvider, AutoCloseable
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                PgLease lease = new PgLease(name, owner, rs.getLong(1), start + ttl.toNanos() - safetyMargin.toNanos());
+                PgLease lease = new PgLease(name, owner, rs.getLong(1), start, ttl);
                 live.add(lease);
                 return Optional.of(lease);
             }
@@ -166,7 +167,7 @@ public final class PostgresLeaseProvider implements LeaseProvider, AutoCloseable
             try {
                 l.releaseAfter(Duration.ZERO);
             } catch (RuntimeException e) {
-                LOG.warn("lease {}: release failed, it runs out at its ttl: {}", l.name, e.toString());
+                LOG.warn("lease {}: release failed, it runs out at its ttl: {}", l.name(), e.toString());
             }
         }
     }
@@ -182,87 +183,37 @@ public final class PostgresLeaseProvider implements LeaseProvider, AutoCloseable
         releaseAll();
     }
 
-    private final class PgLease implements Lease {
-        private final String name;
+    private final class PgLease extends RemoteLease {
         private final String owner;
-        private final long token;
-        private long validUntil;
-        private boolean released;
-        private boolean lost;
 
-        PgLease(String name, String owner, long token, long validUntil) {
-            this.name = name;
+        PgLease(String name, String owner, long token, long start, Duration ttl) {
+            super(name, token, start, ttl, clock, safetyMargin);
             this.owner = owner;
-            this.token = token;
-            this.validUntil = validUntil;
         }
 
         @Override
-        public String name() {
-            return name;
+        protected void checkTtl(Duration ttl) {
+            PostgresLeaseProvider.this.checkTtl(ttl);
+        }
+
+        /** @throws LeaseStoreException if the database cannot be reached */
+        @Override
+        protected boolean renewInStore(Duration ttl) {
+            return update("UPDATE " + table + " SET expires_at = clock_timestamp() + ? * interval '1 millisecond' "
+                    + "WHERE name = ? AND owner = ? AND token = ? AND expires_at > clock_timestamp()",
+                    name(), owner, fencingToken(), ttl.toMillis()) == 1;
+        }
+
+        /** @throws LeaseStoreException if the database cannot be reached */
+        @Override
+        protected void releaseInStore(Duration keep) {
+            update("UPDATE " + table + " SET owner = NULL, expires_at = clock_timestamp() + ? * interval '1 millisecond' "
+                    + "WHERE name = ? AND owner = ? AND token = ?", name(), owner, fencingToken(), keep.toMillis());
         }
 
         @Override
-        public long fencingToken() {
-            return token;
-        }
-
-        @Override
-        public synchronized boolean isValid() {
-            return !released && !lost && validUntil - clock.nanoTime() > 0;
-        }
-
-        @Override
-        public synchronized Duration remaining() {
-            return isValid() ? Duration.ofNanos(validUntil - clock.nanoTime()) : Duration.ZERO;
-        }
-
-        /** @throws LeaseStoreException if the database cannot be reached; the lease stays valid until its current end */
-        @Override
-        public boolean renew(Duration ttl) {
-            Objects.requireNonNull(ttl, "ttl");
-            checkTtl(ttl);
-            synchronized (this) {
-                if (released || lost) {
-                    return false;
-                }
-            }
-            long start = clock.nanoTime();
-            int n = update("UPDATE " + table + " SET expires_at = clock_timestamp() + ? * interval '1 millisecond' "
-                    + "WHERE name = ? AND owner = ? AND token = ? AND expires_at > clock_timestamp()", name, owner, token, ttl.toMillis());
-            synchronized (this) {
-                if (n == 1 && !released && !lost) {
-                    validUntil = start + ttl.toNanos() - safetyMargin.toNanos();
-                    return true;
-                }
-                if (!released) {
-                    lost = true;
-                }
-            }
+        protected void forgotten() {
             live.remove(this);
-            return false;
-        }
-
-        /** @throws LeaseStoreException if the database cannot be reached; the lease then runs out at its ttl */
-        @Override
-        public void releaseAfter(Duration keep) {
-            Objects.requireNonNull(keep, "keep");
-            synchronized (this) {
-                if (released) {
-                    return;
-                }
-                released = true;
-            }
-            live.remove(this);
-            if (!lost) {
-                update("UPDATE " + table + " SET owner = NULL, expires_at = clock_timestamp() + ? * interval '1 millisecond' "
-                        + "WHERE name = ? AND owner = ? AND token = ?", name, owner, token, keep.isNegative() ? 0 : keep.toMillis());
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "Lease[" + name + ", token=" + token + "]";
         }
     }
 

@@ -2,6 +2,7 @@ package dev.hardening.lifecycle.redis;
 
 import dev.hardening.lifecycle.DelayScheduler;
 import dev.hardening.lifecycle.Lease;
+import dev.hardening.lifecycle.internal.RemoteLease;
 import dev.hardening.lifecycle.LeaseKeeper;
 import dev.hardening.lifecycle.LeaseProvider;
 import dev.hardening.lifecycle.NanoClock;
@@ -207,10 +208,10 @@ public final class RedisLeaseProvider implements LeaseProvider, AutoCloseable {
         }
         long token = (Long) reply.get(1);
         highestToken.accumulateAndGet(token, Math::max);
-        RedisLease lease = new RedisLease(name, key, owner, token, start + ttl.toNanos() - safetyMargin.toNanos());
+        RedisLease lease = new RedisLease(name, key, owner, token, start, ttl);
         live.add(lease);
         if (renewer != null) {
-            lease.keeper = LeaseKeeper.start(lease, ttl, renewer);
+            lease.keeper(LeaseKeeper.start(lease, ttl, renewer));
         }
         return Optional.of(lease);
     }
@@ -224,7 +225,7 @@ public final class RedisLeaseProvider implements LeaseProvider, AutoCloseable {
             try {
                 l.releaseAfter(Duration.ZERO);
             } catch (RuntimeException e) {
-                LOG.warn("lease {}: release failed, it runs out at its ttl: {}", l.name, e.toString());
+                LOG.warn("lease {}: release failed, it runs out at its ttl: {}", l.name(), e.toString());
             }
         }
     }
@@ -260,93 +261,45 @@ public final class RedisLeaseProvider implements LeaseProvider, AutoCloseable {
         return "RedisLeaseProvider[" + description + "]";
     }
 
-    private final class RedisLease implements Lease {
-        private final String name;
+    private final class RedisLease extends RemoteLease {
         private final String key;
         private final String owner;
-        private final long token;
-        private long validUntil;
-        private boolean released;
-        private boolean lost;
         private LeaseKeeper keeper;
 
-        RedisLease(String name, String key, String owner, long token, long validUntil) {
-            this.name = name;
+        RedisLease(String name, String key, String owner, long token, long start, Duration ttl) {
+            super(name, token, start, ttl, clock, safetyMargin);
             this.key = key;
             this.owner = owner;
-            this.token = token;
-            this.validUntil = validUntil;
+        }
+
+        synchronized void keeper(LeaseKeeper k) {
+            keeper = k;
         }
 
         @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public long fencingToken() {
-            return token;
-        }
-
-        @Override
-        public synchronized boolean isValid() {
-            return !released && !lost && validUntil - clock.nanoTime() > 0;
-        }
-
-        @Override
-        public synchronized Duration remaining() {
-            return isValid() ? Duration.ofNanos(validUntil - clock.nanoTime()) : Duration.ZERO;
-        }
-
-        /**
-         * @throws RedisLeaseException if Redis cannot be reached; the lease stays valid until its
-         *                             current end on the holder's clock
-         */
-        @Override
-        public boolean renew(Duration ttl) {
-            Objects.requireNonNull(ttl, "ttl");
+        protected void checkTtl(Duration ttl) {
             if (ttl.compareTo(safetyMargin) <= 0 || ttl.compareTo(maxTtl) > 0) {
                 throw new IllegalArgumentException("ttl: " + ttl + " (expected: > safetyMargin " + safetyMargin
                         + " and <= maxTtl " + maxTtl + ")");
             }
-            synchronized (this) {
-                if (released || lost) {
-                    return false;
-                }
-            }
-            long start = clock.nanoTime();
-            Long ok = eval(LeaseScripts.RENEW, ScriptOutputType.INTEGER, new String[] {key}, owner, Long.toString(ttl.toMillis()));
-            synchronized (this) {
-                if (ok != null && ok == 1L && !released && !lost) {
-                    validUntil = start + ttl.toNanos() - safetyMargin.toNanos();
-                    return true;
-                }
-                if (!released) {
-                    lost = true;
-                }
-            }
-            forget();
-            return false;
         }
 
-        /** @throws RedisLeaseException if Redis cannot be reached; the lease then runs out at its ttl */
+        /** @throws RedisLeaseException if Redis cannot be reached */
         @Override
-        public void releaseAfter(Duration keep) {
-            Objects.requireNonNull(keep, "keep");
-            synchronized (this) {
-                if (released) {
-                    return;
-                }
-                released = true;
-            }
-            forget();
-            if (!lost) {
-                long ms = keep.isNegative() ? 0 : Math.max(keep.isZero() ? 0 : 1, keep.toMillis());
-                eval(LeaseScripts.RELEASE, ScriptOutputType.INTEGER, new String[] {key}, owner, Long.toString(ms));
-            }
+        protected boolean renewInStore(Duration ttl) {
+            Long ok = eval(LeaseScripts.RENEW, ScriptOutputType.INTEGER, new String[] {key}, owner, Long.toString(ttl.toMillis()));
+            return ok != null && ok == 1L;
         }
 
-        private void forget() {
+        /** @throws RedisLeaseException if Redis cannot be reached */
+        @Override
+        protected void releaseInStore(Duration keep) {
+            long ms = Math.max(keep.isZero() ? 0 : 1, keep.toMillis());
+            eval(LeaseScripts.RELEASE, ScriptOutputType.INTEGER, new String[] {key}, owner, Long.toString(ms));
+        }
+
+        @Override
+        protected void forgotten() {
             live.remove(this);
             LeaseKeeper k;
             synchronized (this) {
@@ -355,11 +308,6 @@ public final class RedisLeaseProvider implements LeaseProvider, AutoCloseable {
             if (k != null) {
                 k.close();
             }
-        }
-
-        @Override
-        public String toString() {
-            return "Lease[" + name + ", token=" + token + "]";
         }
     }
 
