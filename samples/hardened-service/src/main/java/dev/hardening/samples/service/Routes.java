@@ -21,6 +21,9 @@ final class Routes {
     /** The longest {@code /api/v1/work} hold, in milliseconds. */
     static final int MAX_WORK_MS = 60_000;
 
+    /** The longest accepted {@code X-GitHub-Delivery} id (GitHub sends a 36-character GUID). */
+    static final int MAX_DELIVERY_ID_CHARS = 128;
+
     private final DedupStore deliveries;
     private final Optional<DevIssuer> devIssuer;
 
@@ -91,21 +94,48 @@ final class Routes {
     void githubWebhook(HttpExchange ex) throws IOException {
         try (ex) {
             byte[] body = WebhookFilter.body(ex);
-            String delivery = ex.getRequestHeaders().getFirst("X-GitHub-Delivery");
-            if (delivery != null && !deliveries.markIfFirst(delivery)) {
+            Optional<String> delivery = deliveryId(ex);
+            if (delivery.isEmpty()) {
+                LOG.warn("webhook delivery refused: X-GitHub-Delivery missing, blank, over {} characters or not visible ASCII",
+                        MAX_DELIVERY_ID_CHARS);
+                Json.problem(ex, 400, "Bad Request", "X-GitHub-Delivery: 1 to " + MAX_DELIVERY_ID_CHARS
+                        + " visible ASCII characters required");
+                return;
+            }
+            if (!deliveries.markIfFirst(delivery.get())) {
                 Json.text(ex, 200, "duplicate");
                 return;
             }
             try {
                 process(body);
             } catch (RuntimeException e) {
-                if (delivery != null) {
-                    deliveries.forget(delivery);
-                }
+                deliveries.forget(delivery.get());
                 throw e;
             }
             Json.empty(ex, 204);
         }
+    }
+
+    /**
+     * The delivery id when it is present, 1 to {@link #MAX_DELIVERY_ID_CHARS} visible ASCII
+     * characters; anything else is refused before it reaches the dedup store.
+     */
+    static Optional<String> deliveryId(HttpExchange ex) {
+        List<String> values = ex.getRequestHeaders().get("X-GitHub-Delivery");
+        if (values == null || values.size() != 1) {
+            return Optional.empty();
+        }
+        String id = values.get(0).strip();
+        if (id.isEmpty() || id.length() > MAX_DELIVERY_ID_CHARS) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(id);
     }
 
     private static void process(byte[] body) {

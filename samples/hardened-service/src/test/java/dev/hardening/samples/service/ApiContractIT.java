@@ -177,7 +177,20 @@ class ApiContractIT {
             assertThat(send("POST", url, body, "X-GitHub-Delivery", "d-3").statusCode()).isEqualTo(401);
             assertThat(send("POST", url, body, "X-Hub-Signature-256", sign(secret, body), "X-GitHub-Delivery", "d-2")
                     .statusCode()).as("a rejected delivery is not remembered").isEqualTo(204);
-            assertThat(p.allOutput()).doesNotContain(secret);
+            for (String[] bad : new String[][] {{}, {"X-GitHub-Delivery", ""}, {"X-GitHub-Delivery", "   "},
+                {"X-GitHub-Delivery", "d".repeat(129)}}) {
+                String[] headers = new String[2 + bad.length];
+                headers[0] = "X-Hub-Signature-256";
+                headers[1] = sign(secret, body);
+                System.arraycopy(bad, 0, headers, 2, bad.length);
+                HttpResponse<String> refused = send("POST", url, body, headers);
+                assertThat(refused.statusCode()).as("delivery id %s", String.join("=", bad)).isEqualTo(400);
+                assertThat(refused.headers().firstValue("Content-Type")).contains("application/problem+json");
+                assertThat(refused.body()).contains("X-GitHub-Delivery");
+            }
+            assertThat(send("POST", url, body, "X-Hub-Signature-256", sign(secret, body), "X-GitHub-Delivery", "d".repeat(128))
+                    .statusCode()).as("128 characters is the longest accepted id").isEqualTo(204);
+            assertThat(p.allOutput()).doesNotContain(secret).contains("webhook delivery refused: X-GitHub-Delivery");
         }
         try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0"), work)) {
             String base = p.awaitListening(BOOT);
