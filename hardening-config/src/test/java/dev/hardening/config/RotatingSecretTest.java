@@ -233,7 +233,7 @@ class RotatingSecretTest {
     }
 
     @Test
-    void manyReadersDuringARotationSeeEitherTheOldOrTheNewValueAndTheFileIsReadOnce() throws Exception {
+    void manyReadersDuringARotationSeeEitherTheOldOrTheNewValue() throws Exception {
         MountedSecret volume = new MountedSecret();
         RotatingSecret secret = bind(Settings.class, AppEnvironment.PRODUCTION, "WEBHOOK_SECRET_FILE", volume.mount(FIRST).toString())
                 .settings().webhookSecret();
@@ -258,5 +258,12 @@ class RotatingSecretTest {
             pool.shutdownNow();
         }
         assertThat(value(secret)).isEqualTo(SECOND);
+    }
+
+    @Test
+    void theConfigurationTakesItsTimeSourceOnce() {
+        HardeningConfig.Builder b = HardeningConfig.builder().timeSource(time);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.timeSource(time))
+                .isInstanceOf(IllegalStateException.class).hasMessage("timeSource: already set");
     }
 }
