@@ -88,7 +88,8 @@ public final class ReloadingSecret implements RotatingSecret {
      */
     public static ReloadingSecret fixed(String variable, Secret secret) {
         return new ReloadingSecret(variable, SecretPurpose.TOKEN, AppEnvironment.PRODUCTION, TimeSource.system(), secret,
-                new Origin("given by the application", null, null), secret.previous(), Origin.NONE);
+                new Origin("given by the application", null, null), secret.previous(),
+                new Origin("the application", null, null));
     }
 
     /** Made by the binder from what it read; the values were already checked by the policy there. */
