@@ -5,12 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Settings bound by {@link HardeningConfig#bind(Class)}: the record, the environment, and the
+ * Settings bound by {@link HardeningConfig#bind(Class)}: the record, the environment, the
  * configuration's own findings (environment mode, secret strength, reuse, file permissions,
- * generated dev secrets, likely typos) for the {@link StartupReport}.
+ * generated dev secrets, likely typos, where each rotating secret comes from) and the operator's
+ * silences, for the {@link StartupReport} ({@link StartupReport#builder(BoundConfig)}).
+ *
+ * <p>Immutable and thread-safe.
  *
  * @param <T> the settings record type
- * <p>Immutable and thread-safe.
  */
 public final class BoundConfig<T extends Record> implements StartupCheck {
 
@@ -18,12 +20,16 @@ public final class BoundConfig<T extends Record> implements StartupCheck {
     private final AppEnvironment environment;
     private final List<Finding> findings;
     private final List<Binder.Described> described;
+    private final List<StartupReport.Silence> silences;
+    private final List<RotatingSecret> rotating;
 
-    BoundConfig(T settings, AppEnvironment environment, List<Finding> findings, List<Binder.Described> described) {
+    BoundConfig(T settings, Binder.Result result) {
         this.settings = settings;
-        this.environment = environment;
-        this.findings = findings;
-        this.described = described;
+        this.environment = result.environment();
+        this.findings = result.findings();
+        this.described = result.described();
+        this.silences = result.silences();
+        this.rotating = result.rotating();
     }
 
     /** @return the validated settings */
@@ -36,9 +42,21 @@ public final class BoundConfig<T extends Record> implements StartupCheck {
         return environment;
     }
 
-    /** @return the configuration findings, computed for {@link #environment()} */
+    /**
+     * The configuration findings, computed for {@link #environment()}: those of the bind, then each
+     * rotating secret's current ones ({@code HC-S005} its source, {@code HC-S006} a rejected change).
+     *
+     * @return the findings
+     */
     public List<Finding> findings() {
-        return findings;
+        if (rotating.isEmpty()) {
+            return findings;
+        }
+        List<Finding> all = new ArrayList<>(findings);
+        for (RotatingSecret r : rotating) {
+            all.addAll(r.findings(environment));
+        }
+        return List.copyOf(all);
     }
 
     /**
@@ -47,7 +65,22 @@ public final class BoundConfig<T extends Record> implements StartupCheck {
      */
     @Override
     public List<Finding> findings(AppEnvironment ignored) {
-        return findings;
+        return findings();
+    }
+
+    /**
+     * The operator's silences from {@code SILENCE_<ID>=YYYY-MM-DD reason} variables, read from the
+     * same sources as the settings; {@link StartupReport#builder(BoundConfig)} applies them.
+     *
+     * @return the silences, sorted by variable name
+     */
+    public List<StartupReport.Silence> silences() {
+        return silences;
+    }
+
+    /** @return the rotating secrets among the settings, in declaration order */
+    public List<RotatingSecret> rotatingSecrets() {
+        return rotating;
     }
 
     /**

@@ -55,6 +55,7 @@ public final class HardeningConfig {
     private final Set<String> allowUnknown;
     private final Path devSecretsDirectory;
     private final FileSystem fileSystem;
+    private final TimeSource timeSource;
 
     private HardeningConfig(Builder b) {
         this.environment = b.environment;
@@ -64,6 +65,7 @@ public final class HardeningConfig {
         this.allowUnknown = Set.copyOf(b.allowUnknown);
         this.devSecretsDirectory = b.devSecretsDirectory;
         this.fileSystem = b.fileSystem;
+        this.timeSource = b.timeSource;
     }
 
     /**
@@ -95,8 +97,8 @@ public final class HardeningConfig {
     public <T extends Record> BoundConfig<T> bind(Class<T> type) {
         Objects.requireNonNull(type, "type");
         Binder.Result r = new Binder(environment, systemProperties, dotenvFile, prefix, allowUnknown,
-                devSecretsDirectory, fileSystem).bind(type);
-        return new BoundConfig<>(type.cast(r.value()), r.environment(), r.findings(), r.described());
+                devSecretsDirectory, fileSystem, timeSource).bind(type);
+        return new BoundConfig<>(type.cast(r.value()), r);
     }
 
     /**
@@ -122,6 +124,7 @@ public final class HardeningConfig {
         private final Set<String> allowUnknown = new LinkedHashSet<>();
         private Path devSecretsDirectory;
         private FileSystem fileSystem;
+        private TimeSource timeSource;
 
         private Builder() {
         }
@@ -132,8 +135,7 @@ public final class HardeningConfig {
          * @throws IllegalStateException if already set
          */
         public Builder environment(Map<String, String> env) {
-            requireUnset(environment, "environment");
-            environment = Map.copyOf(env);
+            environment = Map.copyOf(Checks.setOnce(environment, env, "environment"));
             return this;
         }
 
@@ -156,8 +158,7 @@ public final class HardeningConfig {
          * @throws IllegalStateException if already set
          */
         public Builder systemProperties(Map<String, String> properties) {
-            requireUnset(systemProperties, "systemProperties");
-            systemProperties = Map.copyOf(properties);
+            systemProperties = Map.copyOf(Checks.setOnce(systemProperties, properties, "systemProperties"));
             return this;
         }
 
@@ -170,8 +171,7 @@ public final class HardeningConfig {
          * @throws IllegalStateException if already set
          */
         public Builder dotenvFile(Path file) {
-            requireUnset(dotenvFile, "dotenvFile");
-            dotenvFile = Objects.requireNonNull(file, "file");
+            dotenvFile = Checks.setOnce(dotenvFile, file, "dotenvFile");
             return this;
         }
 
@@ -187,7 +187,7 @@ public final class HardeningConfig {
          * @throws IllegalStateException    if already set
          */
         public Builder prefix(String value) {
-            requireUnset(prefix, "prefix");
+            Checks.setOnce(prefix, value, "prefix");
             if (!PREFIX.matcher(value).matches()) {
                 throw new IllegalArgumentException("prefix: " + value + " (expected: upper case, ending with _, such as APP_)");
             }
@@ -215,8 +215,7 @@ public final class HardeningConfig {
          * @throws IllegalStateException if already set
          */
         public Builder devSecretsDirectory(Path directory) {
-            requireUnset(devSecretsDirectory, "devSecretsDirectory");
-            devSecretsDirectory = Objects.requireNonNull(directory, "directory");
+            devSecretsDirectory = Checks.setOnce(devSecretsDirectory, directory, "devSecretsDirectory");
             return this;
         }
 
@@ -227,8 +226,19 @@ public final class HardeningConfig {
          * @throws IllegalStateException if already set
          */
         public Builder fileSystem(FileSystem fs) {
-            requireUnset(fileSystem, "fileSystem");
-            fileSystem = Objects.requireNonNull(fs, "fs");
+            fileSystem = Checks.setOnce(fileSystem, fs, "fileSystem");
+            return this;
+        }
+
+        /**
+         * @param time the time source by which {@link RotatingSecret}s decide when to look at their
+         *             files again; default {@link TimeSource#system()}
+         * @return this builder
+         * @throws IllegalStateException if already set ({@code timeSource: already set})
+         * @throws NullPointerException  if {@code time} is null
+         */
+        public Builder timeSource(TimeSource time) {
+            timeSource = Checks.setOnce(timeSource, time, "timeSource");
             return this;
         }
 
@@ -250,16 +260,13 @@ public final class HardeningConfig {
             if (fileSystem == null) {
                 fileSystem = FileSystems.getDefault();
             }
+            if (timeSource == null) {
+                timeSource = TimeSource.system();
+            }
             if (devSecretsDirectory == null) {
                 devSecretsDirectory = fileSystem.getPath(DevSecretStore.DEFAULT_DIRECTORY.toString());
             }
             return new HardeningConfig(this);
-        }
-
-        private static void requireUnset(Object current, String what) {
-            if (current != null) {
-                throw new IllegalStateException(what + " was already set");
-            }
         }
     }
 }

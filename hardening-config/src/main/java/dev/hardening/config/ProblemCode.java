@@ -17,7 +17,11 @@ public enum ProblemCode {
     /** The values are individually valid but the settings record rejected them together. */
     INVALID("HC-E007"),
     /** A source itself could not be read (the .env file). */
-    BAD_SOURCE("HC-E008");
+    BAD_SOURCE("HC-E008"),
+    /** A {@code SILENCE_<ID>} variable without a date or without a reason. */
+    BAD_SILENCE("HC-E009"),
+    /** A new value of a rotating secret fails the secret policy in production, so it was not taken. */
+    WEAK_SECRET("HC-E010");
 
     private final String id;
 

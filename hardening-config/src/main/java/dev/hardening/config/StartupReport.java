@@ -1,8 +1,8 @@
 package dev.hardening.config;
 
 import dev.hardening.config.internal.Json;
-import java.time.Clock;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -20,8 +20,27 @@ import java.util.Optional;
  * own checks outside production (a weak secret is FAIL in production, WARN in dev), so a FAIL
  * that remains in dev — such as dev mode bound to a network address — stops the boot too.
  *
- * <p>A finding can be silenced only with a reason and an expiry date; a silenced line counts as
- * PASS until the date passes, then as FAIL again. A silence that matches nothing is a WARN.
+ * <p>A finding can be silenced only with a reason and an expiry date; a silenced line shows as
+ * {@code SILENCED} (with the reason and date) and counts as PASS until the date has passed on the
+ * time source's wall clock in UTC, then as FAIL again. A silence that matches nothing is a WARN
+ * ({@code HC-R001}). Operators silence through the environment ({@code SILENCE_HA_A002=2026-12-31
+ * reason}, see {@link BoundConfig#silences()}); configuration errors ({@code HC-E…}) cannot be
+ * silenced.
+ *
+ * <p>One report, one exit, every problem: {@link #builder(BoundConfig)} starts from a successful
+ * bind, {@link #builder(ConfigException)} from a failed one (each problem a FAIL line with its
+ * {@code HC-E} code), and the application adds its components' findings beside them.
+ *
+ * <pre>{@code
+ * StartupReport.Builder report;
+ * try {
+ *     BoundConfig<Settings> config = HardeningConfig.fromSystem().bind(Settings.class);
+ *     report = StartupReport.builder(config).check(verifier).check(limiter);
+ * } catch (ConfigException e) {
+ *     report = StartupReport.builder(e);   // components that need no settings may still add findings
+ * }
+ * StartupReport r = report.build();
+ * }</pre>
  *
  * <p>Instances are immutable and thread-safe; the {@link Builder} is not thread-safe.
  */
@@ -35,12 +54,50 @@ public final class StartupReport {
         this.lines = lines;
     }
 
+    /** The rule of configuration-error lines. */
+    private static final String CONFIG_RULE = "12-factor III. Config";
+
     /**
      * @param environment the environment the report is for
-     * @return a new builder using the system clock for silence expiry
+     * @return a new builder with no findings and no silences
+     * @throws NullPointerException if {@code environment} is null
      */
     public static Builder builder(AppEnvironment environment) {
-        return new Builder(Objects.requireNonNull(environment, "environment"));
+        return new Builder(Checks.notNull(environment, "environment"));
+    }
+
+    /**
+     * A report for a successful bind: its environment, its findings and the operator's silences.
+     *
+     * @param config the bound configuration
+     * @return a new builder
+     * @throws NullPointerException if {@code config} is null
+     */
+    public static Builder builder(BoundConfig<?> config) {
+        Checks.notNull(config, "config");
+        return new Builder(config.environment()).addAll(config.findings()).silences(config.silences());
+    }
+
+    /**
+     * A report for a failed bind: every problem becomes a FAIL line with its {@code HC-E} code and
+     * the variable as subject, followed by the findings that could still be computed; the
+     * silences that were read apply (to everything but the configuration errors).
+     *
+     * @param failure the failed bind
+     * @return a new builder
+     * @throws NullPointerException if {@code failure} is null
+     */
+    public static Builder builder(ConfigException failure) {
+        Checks.notNull(failure, "failure");
+        Builder b = new Builder(failure.environment());
+        for (ConfigProblem p : failure.problems()) {
+            b.add(Finding.fail(p.code().id(), CONFIG_RULE, p.variable(), p.message() + " (" + p.source() + ")", p.fix()));
+        }
+        return b.addAll(failure.findings()).silences(failure.silences());
+    }
+
+    private static boolean silenceable(Finding f) {
+        return !f.id().startsWith("HC-E");
     }
 
     /** @return the environment the report was built for */
@@ -257,12 +314,15 @@ public final class StartupReport {
         }
     }
 
-    /** Collects findings and silences. Not thread-safe. */
+    /**
+     * Collects findings and silences. Findings and silences accumulate; the time source is set
+     * at most once ({@code timeSource: already set}). Not thread-safe.
+     */
     public static final class Builder {
         private final AppEnvironment environment;
         private final List<Finding> findings = new ArrayList<>();
         private final List<Silence> silences = new ArrayList<>();
-        private Clock clock = Clock.systemDefaultZone();
+        private TimeSource timeSource;
 
         private Builder(AppEnvironment environment) {
             this.environment = environment;
@@ -271,15 +331,17 @@ public final class StartupReport {
         /**
          * @param finding a finding to include
          * @return this builder
+         * @throws NullPointerException if {@code finding} is null
          */
         public Builder add(Finding finding) {
-            findings.add(Objects.requireNonNull(finding, "finding"));
+            findings.add(Checks.notNull(finding, "finding"));
             return this;
         }
 
         /**
          * @param more findings to include, in order
          * @return this builder
+         * @throws NullPointerException if {@code more} or an element is null
          */
         public Builder addAll(Collection<Finding> more) {
             for (Finding f : more) {
@@ -294,8 +356,10 @@ public final class StartupReport {
          *
          * @param check the component's check
          * @return this builder
+         * @throws NullPointerException if {@code check} is null
          */
         public Builder check(StartupCheck check) {
+            Checks.notNull(check, "check");
             List<Finding> out;
             try {
                 out = check.findings(environment);
@@ -312,9 +376,10 @@ public final class StartupReport {
          *
          * @param key     the finding id, or {@code id:subject}
          * @param reason  why it is acceptable for now
-         * @param expires the last day the silence holds
+         * @param expires the last day the silence holds (UTC)
          * @return this builder
          * @throws IllegalArgumentException if the key or reason is blank
+         * @throws NullPointerException     if an argument is null
          */
         public Builder silence(String key, String reason, LocalDate expires) {
             silences.add(new Silence(key, reason, expires));
@@ -322,25 +387,43 @@ public final class StartupReport {
         }
 
         /**
-         * @param clock the clock that decides whether silences have expired
+         * @param more silences to apply, such as {@link BoundConfig#silences()}
          * @return this builder
+         * @throws NullPointerException if {@code more} or an element is null
          */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+        public Builder silences(Collection<Silence> more) {
+            for (Silence s : more) {
+                silences.add(Checks.notNull(s, "silence"));
+            }
             return this;
         }
 
-        /** @return the report */
+        /**
+         * @param time the time source whose wall clock (UTC) decides whether silences have
+         *             expired; default {@link TimeSource#system()}
+         * @return this builder
+         * @throws IllegalStateException if already set ({@code timeSource: already set})
+         * @throws NullPointerException  if {@code time} is null
+         */
+        public Builder timeSource(TimeSource time) {
+            timeSource = Checks.setOnce(timeSource, time, "timeSource");
+            return this;
+        }
+
+        /** @return the report, with silences judged against today's date in UTC */
         public StartupReport build() {
-            LocalDate today = LocalDate.now(clock);
+            TimeSource time = timeSource == null ? TimeSource.system() : timeSource;
+            LocalDate today = LocalDate.ofInstant(time.now(), ZoneOffset.UTC);
             List<Line> lines = new ArrayList<>(findings.size());
             List<Silence> used = new ArrayList<>();
             for (Finding f : findings) {
                 Silence match = null;
-                for (Silence s : silences) {
-                    if (s.matches(f)) {
-                        match = s;
-                        break;
+                if (silenceable(f)) {
+                    for (Silence s : silences) {
+                        if (s.matches(f)) {
+                            match = s;
+                            break;
+                        }
                     }
                 }
                 if (match == null) {
@@ -355,7 +438,7 @@ public final class StartupReport {
             for (Silence s : silences) {
                 if (!used.contains(s)) {
                     lines.add(new Line(Finding.warn("HC-R001", "startup report", s.key(),
-                            "silence matches no finding (reason: " + s.reason() + ")",
+                            "silence matches no finding that can be silenced (reason: " + s.reason() + ", until " + s.expires() + ")",
                             "remove the silence for " + s.key()), Optional.empty(), FindingStatus.WARN, false));
                 }
             }

@@ -420,7 +420,7 @@ class HardeningConfigTest {
     void builderOptionsCanBeSetOnceAndEnvironmentIsRequired() {
         assertThatThrownBy(() -> HardeningConfig.builder().build()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("environment: not set");
-        assertThatThrownBy(() -> HardeningConfig.builder().prefix("A_").prefix("B_")).hasMessage("prefix was already set");
+        assertThatThrownBy(() -> HardeningConfig.builder().prefix("A_").prefix("B_")).hasMessage("prefix: already set");
         assertThatThrownBy(() -> HardeningConfig.builder().prefix("app")).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -3,19 +3,16 @@ package dev.hardening.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class StartupReportTest {
 
-    private static final Clock NOV_24 = Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC);
+    private static final TimeSource NOV_24 = ManualTime.at("2026-11-24T10:00:00Z");
 
     private static StartupReport.Builder report(AppEnvironment env) {
-        return StartupReport.builder(env).clock(NOV_24)
+        return StartupReport.builder(env).timeSource(NOV_24)
                 .add(Finding.pass("HC-M001", "12-factor III. Config", "APP_ENV", "PRODUCTION mode", ""))
                 .add(Finding.fail("HC-S001", "12-factor III. Config", "SECRET_KEY", "HMAC_KEY too weak: 8 chars", "openssl rand -base64 32"))
                 .add(Finding.warn("HC-S003", "12-factor III. Config", "WEBHOOK_SECRET", "file is group-readable", "chmod 0400"));
@@ -64,7 +61,7 @@ class StartupReportTest {
 
     @Test
     void expiredSilenceOfAWarningCountsAsFailToo() {
-        StartupReport r = StartupReport.builder(AppEnvironment.PRODUCTION).clock(NOV_24)
+        StartupReport r = StartupReport.builder(AppEnvironment.PRODUCTION).timeSource(NOV_24)
                 .add(Finding.warn("HC-S003", "r", "X", "d", "f")).silence("HC-S003", "ok", LocalDate.of(2026, 1, 1)).build();
         assertThat(r.hasFailures()).isTrue();
     }
@@ -73,7 +70,7 @@ class StartupReportTest {
     void silencesNeedAReasonAndUnusedOnesAreWarned() {
         assertThatThrownBy(() -> StartupReport.builder(AppEnvironment.PRODUCTION).silence("HC-S001", " ", LocalDate.MAX))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reason is blank");
-        StartupReport r = StartupReport.builder(AppEnvironment.PRODUCTION).clock(NOV_24)
+        StartupReport r = StartupReport.builder(AppEnvironment.PRODUCTION).timeSource(NOV_24)
                 .silence("HC-X999", "old", LocalDate.of(2027, 1, 1)).build();
         assertThat(r.lines()).singleElement().satisfies(l -> {
             assertThat(l.finding().id()).isEqualTo("HC-R001");
@@ -100,7 +97,7 @@ class StartupReportTest {
 
     @Test
     void rendersJsonWithEscapingAndSilences() {
-        StartupReport r = StartupReport.builder(AppEnvironment.PRODUCTION).clock(NOV_24)
+        StartupReport r = StartupReport.builder(AppEnvironment.PRODUCTION).timeSource(NOV_24)
                 .add(Finding.warn("HC-1", "rule", "S", "quote \" and\nnewline \\ tab\t", "fix"))
                 .add(Finding.fail("HC-2", "rule", "", "bad", "fix it"))
                 .silence("HC-2", "why", LocalDate.of(2026, 12, 1)).build();

@@ -20,7 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Text-to-value conversion for every supported setting type. Thread-safe. */
-public final class Converters {
+final class Converters {
     private Converters() {
     }
 

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * single quotes (literal) and double quotes (with {@code \n}, {@code \"} and {@code \\} escapes).
  * Errors name the line, never its content. Thread-safe.
  */
-public final class Dotenv {
+final class Dotenv {
     private static final Pattern KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
 
     private Dotenv() {

@@ -4,7 +4,7 @@ import java.util.Collection;
 import java.util.Locale;
 
 /** Variable-name derivation and "did you mean" suggestions. Thread-safe. */
-public final class Names {
+final class Names {
     private Names() {
     }
 

@@ -7,6 +7,7 @@ import dev.hardening.config.DurationRange;
 import dev.hardening.config.Env;
 import dev.hardening.config.Range;
 import dev.hardening.config.RequiredInProduction;
+import dev.hardening.config.RotatingSecret;
 import dev.hardening.config.Secret;
 import dev.hardening.config.SecretSetting;
 import dev.hardening.config.Size;
@@ -26,7 +27,7 @@ import java.util.regex.Pattern;
  * The declared settings of a record class: one {@link Leaf} per bound variable, nested records
  * flattened under their own name. Built once per (class, prefix) and cached. Thread-safe.
  */
-public final class Schema {
+final class Schema {
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final ClassValue<ConcurrentHashMap<String, Node>> CACHE = new ClassValue<>() {
         @Override
@@ -74,11 +75,12 @@ public final class Schema {
      * @param secretSetting the secret's settings, or null
      * @param appEnvironment whether the component receives the resolved {@link AppEnvironment}
      * @param requiredInProduction whether an {@code Optional} must be present in production
+     * @param rotating     whether the value is a {@link RotatingSecret} (then {@code secret} is true too)
      */
     public record Leaf(String env, String component, Type valueType, boolean optional, String defaultValue,
                        String devDefault, Range range, Duration durationMin, Duration durationMax, Size size,
                        boolean secret, SecretSetting secretSetting, boolean appEnvironment,
-                       boolean requiredInProduction) {
+                       boolean requiredInProduction, boolean rotating) {
     }
 
     /**
@@ -144,11 +146,12 @@ public final class Schema {
             optional = true;
             t = ((ParameterizedType) t).getActualTypeArguments()[0];
         }
-        boolean secret = t == Secret.class;
+        boolean rotating = t == RotatingSecret.class;
+        boolean secret = t == Secret.class || rotating;
         boolean appEnv = t == AppEnvironment.class;
         if (!secret && !appEnv && !Converters.supports(t)) {
             throw new IllegalArgumentException(where + ": unsupported type " + c.getGenericType().getTypeName()
-                    + " (supported: String, int, long, boolean, Duration, URI, Path, enums, List of those, Secret, "
+                    + " (supported: String, int, long, boolean, Duration, URI, Path, enums, List of those, Secret, RotatingSecret, "
                     + "Optional of those, nested records, types with a public static parse(String))");
         }
         DefaultValue def = c.getAnnotation(DefaultValue.class);
@@ -172,7 +175,7 @@ public final class Schema {
             throw new IllegalArgumentException(where + ": @RequiredInProduction applies to Optional settings only");
         }
         if (ss != null && !secret) {
-            throw new IllegalArgumentException(where + ": @SecretSetting applies to Secret settings only");
+            throw new IllegalArgumentException(where + ": @SecretSetting applies to Secret and RotatingSecret settings only");
         }
         if (secret && (def != null || devDef != null)) {
             throw new IllegalArgumentException(where + ": a Secret cannot have a default (use @SecretSetting(generateInDev = true))");
@@ -197,7 +200,7 @@ public final class Schema {
             throw new IllegalArgumentException(where + ": @DurationRange " + e.getMessage(), e);
         }
         return new Leaf(name, where, t, optional, def == null ? null : def.value(), devDef == null ? null : devDef.value(),
-                range, min, max, size, secret, ss, appEnv, requiredInProduction);
+                range, min, max, size, secret, ss, appEnv, requiredInProduction, rotating);
     }
 
     /**

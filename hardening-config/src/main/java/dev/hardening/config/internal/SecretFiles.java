@@ -8,6 +8,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
@@ -17,16 +19,16 @@ import java.util.Set;
  * non-UTF-8 and non-regular files rejected. Messages name the path, never the content.
  * Thread-safe.
  */
-public final class SecretFiles {
+final class SecretFiles {
 
     /** The largest accepted file, in bytes. */
-    public static final int MAX_BYTES = 64 * 1024;
+    static final int MAX_BYTES = 64 * 1024;
 
     private SecretFiles() {
     }
 
     /** A file that cannot serve as a value. */
-    public static final class BadFileException extends Exception {
+    static final class BadFileException extends Exception {
         private static final long serialVersionUID = 1L;
         private final String fix;
 
@@ -36,7 +38,7 @@ public final class SecretFiles {
         }
 
         /** @return how to fix it */
-        public String fix() {
+        String fix() {
             return fix;
         }
     }
@@ -44,10 +46,36 @@ public final class SecretFiles {
     /**
      * The content of a value file.
      *
-     * @param value           the text, one trailing newline removed
+     * @param value                the text, one trailing newline removed
      * @param groupOrWorldReadable whether the file's permissions let others read it
+     * @param stamp                the file's identity, taken before the content was read
      */
-    public record Content(String value, boolean groupOrWorldReadable) {
+    record Content(String value, boolean groupOrWorldReadable, Stamp stamp) {
+    }
+
+    /**
+     * What tells one version of a file from the next: its identity (inode on Unix, following
+     * symbolic links, so a Kubernetes {@code ..data} swap shows as a new file), modification time
+     * and size. Comparing the path alone would miss an atomic rename.
+     *
+     * @param fileKey  the file system's identity of the file, or null where it has none
+     * @param modified the last modification time
+     * @param size     the size in bytes
+     */
+    record Stamp(Object fileKey, FileTime modified, long size) {
+
+        /**
+         * @param path the file
+         * @return its stamp, or null when it cannot be read (missing, say)
+         */
+        static Stamp of(Path path) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+                return new Stamp(a.fileKey(), a.lastModifiedTime(), a.size());
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
     }
 
     /**
@@ -55,7 +83,8 @@ public final class SecretFiles {
      * @return its content
      * @throws BadFileException when the file cannot serve as a value
      */
-    public static Content read(Path path) throws BadFileException {
+    static Content read(Path path) throws BadFileException {
+        Stamp stamp = Stamp.of(path);
         if (!Files.exists(path)) {
             throw new BadFileException("file " + path + " does not exist", "point the variable at an existing file, or unset it");
         }
@@ -97,7 +126,7 @@ public final class SecretFiles {
         if (text.isBlank()) {
             throw new BadFileException("file " + path + " is empty", "write the value into the file");
         }
-        return new Content(text, othersCanRead(path));
+        return new Content(text, othersCanRead(path), stamp);
     }
 
     private static boolean othersCanRead(Path path) {
