@@ -21,8 +21,9 @@ class ArchitectureTest {
 
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
-            .importPackages("dev.hardening");
+            // sibling modules arrive as jars under `verify` and as class directories in the IDE: take both
+            .importPackages("dev.hardening.config", "dev.hardening.auth", "dev.hardening.ratelimit",
+                    "dev.hardening.lifecycle", "dev.hardening.samples");
 
     private static final String[] MODULE_ROOTS = {
         "dev.hardening.config", "dev.hardening.auth", "dev.hardening.ratelimit", "dev.hardening.lifecycle"};
