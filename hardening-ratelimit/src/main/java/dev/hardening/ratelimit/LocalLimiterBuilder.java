@@ -16,7 +16,8 @@ import dev.hardening.ratelimit.internal.LocalBucketLimiter;
  * a new key is not given a bucket of its own but is charged to one <em>overflow bucket</em> shared
  * by every such key (same policy), until buckets refill and free room. A flood of new keys therefore
  * gets one caller's quota in total and cannot push a limited caller out; such decisions are counted
- * in {@link RateLimitCounters#overflowDecisions()}. Memory stays below {@code maxKeys} buckets plus
+ * in {@link RateLimitCounters#overflowDecisions()}. A refilled bucket's place is free again at most
+ * about a second after it refilled (the resolution of Caffeine's expiry timer wheel). Memory stays below {@code maxKeys} buckets plus
  * one per thread inserting at the same instant.
  *
  * <p>Holds only within one process: with N replicas a caller gets up to N times the limit.

@@ -146,6 +146,11 @@ public final class RedisBackend implements SharedBackend {
         return connector.awaitConnected(Checks.nonNegative(timeout, "timeout"));
     }
 
+    /** @return whether a connect was ever started (a backend never used never connects) */
+    boolean connectStarted() {
+        return connector.started();
+    }
+
     /** @return the connector, started */
     RedisConnector connector() {
         connector.start();

@@ -104,6 +104,11 @@ final class RedisConnector implements AutoCloseable {
         }
     }
 
+    /** @return whether {@link #start()} was called */
+    boolean started() {
+        return started.get();
+    }
+
     /** Starts the first connect in the background, once; later calls do nothing. */
     void start() {
         if (started.compareAndSet(false, true)) {
