@@ -5,8 +5,8 @@ import java.util.function.Supplier;
 
 /**
  * Counters a user can export to a metrics system: decisions allowed and denied, backend errors,
- * decisions made by a fallback, corrupt Redis values repaired, circuit-breaker transitions and denials
- * observed in shadow mode. Thread-safe; updates are cheap ({@link LongAdder}).
+ * decisions made by a fallback, corrupt Redis values repaired, circuit-breaker transitions, denials
+ * observed in shadow mode and decisions made by a local limiter's overflow bucket. Thread-safe; updates are cheap ({@link LongAdder}).
  */
 public final class RateLimitCounters {
 
@@ -17,6 +17,7 @@ public final class RateLimitCounters {
     private final LongAdder corruptValues = new LongAdder();
     private final LongAdder breakerTransitions = new LongAdder();
     private final LongAdder shadowDenied = new LongAdder();
+    private final LongAdder overflowDecisions = new LongAdder();
     private volatile Supplier<String> breakerState = () -> "NONE";
 
     /** Creates counters at zero. */
@@ -58,6 +59,11 @@ public final class RateLimitCounters {
     /** Records a request that would have been denied but was let through by shadow mode. */
     public void recordShadowDenied() {
         shadowDenied.increment();
+    }
+
+    /** Records a decision a local limiter made with its shared overflow bucket because its map was full. */
+    public void recordOverflow() {
+        overflowDecisions.increment();
     }
 
     /**
@@ -102,6 +108,14 @@ public final class RateLimitCounters {
         return shadowDenied.sum();
     }
 
+    /**
+     * @return decisions a local limiter charged to its shared overflow bucket because every place in its
+     *     map held a bucket still refilling (a flood of new keys); see {@link LocalLimiterBuilder}
+     */
+    public long overflowDecisions() {
+        return overflowDecisions.sum();
+    }
+
     /** @return the circuit breaker's current state ({@code CLOSED}, {@code OPEN}, ...) or {@code NONE} */
     public String breakerState() {
         return breakerState.get();
@@ -112,6 +126,6 @@ public final class RateLimitCounters {
         return "RateLimitCounters{allowed=" + allowed() + ", denied=" + denied() + ", errors=" + errors()
                 + ", fallback=" + fallbackDecisions() + ", corrupt=" + corruptValues() + ", breaker="
                 + breakerState() + ", transitions=" + breakerTransitions() + ", shadowDenied="
-                + shadowDenied() + "}";
+                + shadowDenied() + ", overflow=" + overflowDecisions() + "}";
     }
 }

@@ -30,9 +30,12 @@ public final class RateLimitSpecException extends IllegalArgumentException {
         OUT_OF_RANGE("rate-limit.out-of-range"),
         /** More limits than a policy may hold, or the same period twice. */
         TOO_MANY_LIMITS("rate-limit.too-many-limits"),
-        /** An unknown fallback mode (expected local, open or closed). */
+        /**
+         * An unknown fallback mode; kept for stable codes, no longer thrown (settings binding rejects
+         * unknown {@link FallbackMode} names itself).
+         */
         UNKNOWN_FALLBACK("rate-limit.unknown-fallback"),
-        /** An unknown backend (expected redis or memory). */
+        /** A backend choice that cannot be honoured: {@code redis} without a shared backend. */
         UNKNOWN_BACKEND("rate-limit.unknown-backend"),
         /** A malformed Redis URI. */
         BAD_REDIS_URI("rate-limit.bad-redis-uri"),

@@ -49,8 +49,8 @@ class JdkHttpRateLimitFilterTest {
 
     @Test
     void answers429WithRetryAfterDraftFieldsAndProblemBody() throws Exception {
-        RateLimiter limiter = LocalRateLimiter.builder(RateLimitPolicy.parse("2/1m")).build();
-        URI uri = start(RateLimitFilter.builder(limiter).build());
+        RateLimiting rl = RateLimiting.builder().policy(RateLimitPolicy.parse("2/1m")).build();
+        URI uri = start(RateLimitFilter.of(rl));
         HttpResponse<String> first = get(uri, null);
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.headers().firstValue("RateLimit-Policy")).hasValue("\"2/1m\";q=2;w=60");
@@ -65,9 +65,10 @@ class JdkHttpRateLimitFilterTest {
 
     @Test
     void believesForwardedForOnlyFromTrustedProxies() throws Exception {
-        RateLimiter limiter = LocalRateLimiter.builder(RateLimitPolicy.parse("1/1m")).build();
-        URI uri = start(RateLimitFilter.builder(limiter)
-                .keyResolver(ExchangeKeyResolver.clientAddress(TrustedProxies.parse("127.0.0.1/32"))).build());
+        RateLimiting rl = RateLimiting.builder().policy(RateLimitPolicy.parse("1/1m"))
+                .trustedProxies(TrustedProxies.parse("127.0.0.1/32")).build();
+        URI uri = start(RateLimitFilter.builder(rl)
+                .keyResolver(ExchangeKeyResolver.clientAddress(rl.trustedProxies())).build());
         assertThat(get(uri, "198.51.100.1").statusCode()).isEqualTo(200);
         assertThat(get(uri, "198.51.100.2").statusCode()).isEqualTo(200);
         assertThat(get(uri, "198.51.100.1").statusCode()).isEqualTo(429);
@@ -75,13 +76,33 @@ class JdkHttpRateLimitFilterTest {
 
     @Test
     void shadowModeLetsEverythingThroughAndCounts() throws Exception {
-        RateLimiter limiter = LocalRateLimiter.builder(RateLimitPolicy.parse("1/1m")).build();
-        URI uri = start(RateLimitFilter.builder(limiter).mode(EnforcementMode.SHADOW).build());
+        RateLimiting rl = RateLimiting.builder().policy(RateLimitPolicy.parse("1/1m")).mode(EnforcementMode.SHADOW).build();
+        URI uri = start(RateLimitFilter.of(rl));
+        assertThat(RateLimitFilter.of(rl).description()).isEqualTo("rate limit 1/1m (SHADOW)");
         for (int i = 0; i < 3; i++) {
             HttpResponse<String> r = get(uri, null);
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValue("RateLimit")).isEmpty();
         }
-        assertThat(limiter.counters().shadowDenied()).isEqualTo(2);
+        assertThat(rl.counters().shadowDenied()).isEqualTo(2);
+    }
+
+    @Test
+    void theDefaultKeyIsTheClientBehindTheTrustedProxies() throws Exception {
+        RateLimiting rl = RateLimiting.builder().policy(RateLimitPolicy.parse("1/1m"))
+                .trustedProxies(TrustedProxies.parse("127.0.0.1/32")).build();
+        URI uri = start(RateLimitFilter.of(rl));
+        assertThat(get(uri, "198.51.100.1").statusCode()).isEqualTo(200);
+        assertThat(get(uri, "198.51.100.2").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void failClosedWhileTheSharedBackendIsDownAnswers429WithoutPerLimitFields() throws Exception {
+        RateLimiting rl = RateLimiting.builder().shared(new DownBackend()).fallback(FallbackMode.CLOSED).build();
+        URI uri = start(RateLimitFilter.of(rl));
+        HttpResponse<String> r = get(uri, null);
+        // the RateLimiting limiter never throws: fail-closed answers 429 without per-limit fields
+        assertThat(r.statusCode()).isEqualTo(429);
+        assertThat(r.headers().firstValue("RateLimit")).isEmpty();
     }
 }

@@ -75,14 +75,4 @@ class RateLimitPolicyTest {
         assertThat(p.toString()).isEqualTo("25/1m,1/1s");
         assertThat(p.fingerprint()).isNotEqualTo(RateLimitPolicy.parse("100/1m,3/1s").fingerprint());
     }
-
-    @Test
-    void parsesFallbackModes() {
-        assertThat(FallbackMode.parse(" LOCAL ")).isEqualTo(FallbackMode.LOCAL);
-        assertThat(FallbackMode.parse("open")).isEqualTo(FallbackMode.OPEN);
-        assertThatThrownBy(() -> FallbackMode.parse("maybe"))
-                .isInstanceOfSatisfying(RateLimitSpecException.class,
-                        e -> assertThat(e.reason().code()).isEqualTo("rate-limit.unknown-fallback"))
-                .hasMessage("RATE_LIMIT_FALLBACK: 'maybe' (expected: local, open or closed)");
-    }
 }

@@ -6,84 +6,155 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.Finding;
 import dev.hardening.config.FindingStatus;
-import dev.hardening.testkit.RedisServers;
+import dev.hardening.testkit.FakeTime;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RateLimitingTest {
 
-    private static FindingStatus status(List<Finding> findings, String id) {
-        return findings.stream().filter(f -> f.id().equals(id)).findFirst().orElseThrow().status();
+    static Finding finding(List<Finding> findings, String id) {
+        return findings.stream().filter(f -> f.id().equals(id)).findFirst().orElseThrow();
     }
 
     @Test
     void inMemoryInProductionFailsUnlessChosen() {
-        try (RateLimiting rl = RateLimiting.builder().policy("5/1m").build()) {
+        try (RateLimiting rl = RateLimiting.builder().policy(RateLimitPolicy.parse("5/1m")).build()) {
             assertThat(rl.limiter().tryAcquire("a").source()).isEqualTo(DecisionSource.LOCAL);
-            assertThat(status(rl.startupCheck().findings(AppEnvironment.PRODUCTION), "RL-001")).isEqualTo(FindingStatus.FAIL);
-            assertThat(status(rl.startupCheck().findings(AppEnvironment.DEV), "RL-001")).isEqualTo(FindingStatus.WARN);
+            assertThat(finding(rl.startupCheck().findings(AppEnvironment.PRODUCTION), "HR-B001").status())
+                    .isEqualTo(FindingStatus.FAIL);
+            assertThat(finding(rl.startupCheck().findings(AppEnvironment.DEV), "HR-B001").status())
+                    .isEqualTo(FindingStatus.WARN);
         }
-        try (RateLimiting rl = RateLimiting.builder().backend("memory").build()) {
-            assertThat(status(rl.startupCheck().findings(AppEnvironment.PRODUCTION), "RL-001")).isEqualTo(FindingStatus.WARN);
-        }
-    }
-
-    @Test
-    void failOpenAndTrustEveryoneAreReported() {
-        try (RateLimiting rl = RateLimiting.builder().redisUri("redis://127.0.0.1:" + RedisServers.freePort())
-                .fallback("open").trustedProxies("0.0.0.0/0").build()) {
-            List<Finding> f = rl.startupCheck().findings(AppEnvironment.PRODUCTION);
-            assertThat(status(f, "RL-001")).isEqualTo(FindingStatus.PASS);
-            assertThat(status(f, "RL-002")).isEqualTo(FindingStatus.WARN);
-            assertThat(status(f, "RL-003")).isEqualTo(FindingStatus.PASS);
-            assertThat(status(f, "RL-005")).isEqualTo(FindingStatus.FAIL);
-            // Redis is not running: the fail-open fallback answers at once
-            assertThat(rl.limiter().tryAcquire("a").source()).isEqualTo(DecisionSource.FALLBACK_OPEN);
+        try (RateLimiting rl = RateLimiting.builder().backend(RateLimitBackend.MEMORY).build()) {
+            assertThat(finding(rl.startupCheck().findings(AppEnvironment.PRODUCTION), "HR-B001").status())
+                    .isEqualTo(FindingStatus.WARN);
         }
     }
 
     @Test
-    void rejectsBadSettingsWithCodesAndWithoutEchoingPasswords() {
-        assertThatThrownBy(() -> RateLimiting.builder().backend("etcd"))
+    void theReportedModeIsTheModeTheFiltersRun() {
+        try (RateLimiting rl = RateLimiting.builder().mode(EnforcementMode.SHADOW).build()) {
+            assertThat(rl.mode()).isEqualTo(EnforcementMode.SHADOW);
+            Finding shadow = finding(rl.startupCheck().findings(AppEnvironment.PRODUCTION), "HR-M001");
+            assertThat(shadow.status()).isEqualTo(FindingStatus.WARN);
+            assertThat(shadow.detail()).contains("shadow");
+        }
+        try (RateLimiting rl = RateLimiting.builder().build()) {
+            assertThat(rl.mode()).isEqualTo(EnforcementMode.ENFORCE);
+            assertThat(finding(rl.startupCheck().findings(AppEnvironment.PRODUCTION), "HR-M001").status())
+                    .isEqualTo(FindingStatus.PASS);
+        }
+    }
+
+    @Test
+    void trustingEveryoneFails() {
+        try (RateLimiting rl = RateLimiting.builder().trustedProxies(TrustedProxies.parse("0.0.0.0/0")).build()) {
+            assertThat(finding(rl.startupCheck().findings(AppEnvironment.DEV), "HR-P001").status())
+                    .isEqualTo(FindingStatus.FAIL);
+        }
+    }
+
+    @Test
+    void pinsDefaults() {
+        assertThat(RateLimiting.DEFAULT_POLICY).hasToString("100/1m");
+        try (RateLimiting rl = RateLimiting.builder().build()) {
+            assertThat(rl.policy()).isEqualTo(RateLimiting.DEFAULT_POLICY);
+            assertThat(rl.fallback()).isEqualTo(FallbackMode.LOCAL);
+            assertThat(rl.trustedProxies().isEmpty()).isTrue();
+            assertThat(rl.shared()).isEmpty();
+            assertThat(rl.backendChoice()).isEmpty();
+        }
+    }
+
+    @Test
+    void rejectsOptionsSetTwiceAndRedisWithoutABackend() {
+        assertThatThrownBy(() -> RateLimiting.builder().mode(EnforcementMode.SHADOW).mode(EnforcementMode.ENFORCE))
+                .isInstanceOf(IllegalStateException.class).hasMessage("mode: already set");
+        assertThatThrownBy(() -> RateLimiting.builder().policy(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("policy: null");
+        assertThatThrownBy(() -> RateLimiting.builder().localShare(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("localShare: 0.0 (expected: 0 < share <= 1)");
+        assertThatThrownBy(() -> RateLimiting.builder().backend(RateLimitBackend.REDIS).build())
                 .isInstanceOfSatisfying(RateLimitSpecException.class,
-                        e -> assertThat(e.reason().code()).isEqualTo("rate-limit.unknown-backend"));
-        assertThatThrownBy(() -> RateLimiting.builder().backend("redis").build())
-                .isInstanceOf(RateLimitSpecException.class).hasMessageContaining("without REDIS_URI");
-        assertThatThrownBy(() -> RateLimiting.builder().redisUri("http://user:hunter2@host"))
-                .isInstanceOfSatisfying(RateLimitSpecException.class,
-                        e -> assertThat(e.reason()).isEqualTo(RateLimitSpecException.Reason.BAD_REDIS_URI))
-                .hasMessageNotContaining("hunter2");
-        assertThatThrownBy(() -> RateLimiting.builder().policy("0/1m"))
-                .isInstanceOf(RateLimitSpecException.class);
+                        e -> assertThat(e.reason().code()).isEqualTo("rate-limit.unknown-backend"))
+                .hasMessageContaining("redis without a shared backend");
     }
 
     @Test
-    void parsesTopologiesFromRedisUri() {
-        assertThat(topology("redis://127.0.0.1:1")).isEqualTo(RedisBackend.Topology.STANDALONE);
-        assertThat(topology("redis://127.0.0.1:1,redis://127.0.0.1:2")).isEqualTo(RedisBackend.Topology.CLUSTER);
-        assertThat(topology("redis-sentinel://127.0.0.1:1,127.0.0.1:2#mymaster")).isEqualTo(RedisBackend.Topology.SENTINEL);
-        try (RedisBackend b = RedisBackend.connect("redis://:s3cret@127.0.0.1:1")) {
-            assertThat(b.toString()).doesNotContain("s3cret");
+    void inMemoryDedupStoreSaysItsBoundAndWarnsInProduction() {
+        try (RateLimiting rl = RateLimiting.builder().build()) {
+            DedupStore store = rl.dedupStore("github", DedupStore.DEFAULT_TTL);
+            assertThat(rl.dedupStore("github", DedupStore.DEFAULT_TTL)).isSameAs(store);
+            assertThat(store.localCapacity()).isEqualTo(DedupStore.DEFAULT_LOCAL_CAPACITY);
+            assertThat(store.ttl()).isEqualTo(Duration.ofHours(24));
+            Finding prod = finding(rl.startupCheck().findings(AppEnvironment.PRODUCTION), "HR-D001");
+            assertThat(prod.status()).isEqualTo(FindingStatus.WARN);
+            assertThat(prod.subject()).isEqualTo("dedup store 'github'");
+            assertThat(prod.detail()).contains("at most 100000 ids for PT24H", "this process only");
+            assertThat(finding(rl.startupCheck().findings(AppEnvironment.DEV), "HR-D001").status())
+                    .isEqualTo(FindingStatus.PASS);
+            assertThatThrownBy(() -> rl.dedupStore("github", Duration.ofHours(1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT24H");
+            assertThatThrownBy(() -> rl.dedupStore("bad ns", Duration.ofHours(1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("namespace: 'bad ns'");
         }
     }
 
-    private static RedisBackend.Topology topology(String uri) {
-        try (RedisBackend b = RedisBackend.connect(uri)) {
-            return b.topology();
+    @Test
+    void dedupNamespacesAreBounded() {
+        try (RateLimiting rl = RateLimiting.builder().build()) {
+            for (int i = 0; i < RateLimiting.MAX_DEDUP_NAMESPACES; i++) {
+                rl.dedupStore("ns" + i, Duration.ofMinutes(1));
+            }
+            assertThatThrownBy(() -> rl.dedupStore("one-more", Duration.ofMinutes(1)))
+                    .isInstanceOf(IllegalStateException.class);
         }
     }
 
     @Test
     void localDedupStoreRemembersIdsForItsTtl() {
-        FakeTicker ticker = new FakeTicker();
-        DedupStore store = DedupStore.local(Duration.ofHours(24), 1000, ticker);
+        FakeTime time = FakeTime.create();
+        DedupStore store = DedupStore.local(Duration.ofHours(24), 1000, time);
         assertThat(store.markIfFirst("d-1")).isTrue();
         assertThat(store.markIfFirst("d-1")).isFalse();
         store.forget("d-1");
         assertThat(store.markIfFirst("d-1")).isTrue();
-        ticker.advance(Duration.ofHours(25));
+        time.advance(Duration.ofHours(23));
+        assertThat(store.markIfFirst("d-1")).isFalse();
+        time.advance(Duration.ofHours(2));
         assertThat(store.markIfFirst("d-1")).isTrue();
         assertThatThrownBy(() -> store.markIfFirst("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> DedupStore.local(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("ttl: PT0S (expected: PT1S to P30D)");
+    }
+
+    @Test
+    void aSharedBackendIsUsedReportedGuardedAndClosed() {
+        DownBackend down = new DownBackend();
+        try (RateLimiting rl = RateLimiting.builder().shared(down).fallback(FallbackMode.OPEN).build()) {
+            assertThat(rl.shared()).containsSame(down);
+            assertThat(rl.limiter().tryAcquire("a").source()).isEqualTo(DecisionSource.FALLBACK_OPEN);
+            rl.dedupStore("github", DedupStore.DEFAULT_TTL);
+            List<Finding> f = rl.startupCheck().findings(AppEnvironment.PRODUCTION);
+            assertThat(finding(f, "HR-B001").status()).isEqualTo(FindingStatus.PASS);
+            assertThat(finding(f, "HR-B001").detail()).contains("down backend");
+            assertThat(finding(f, "HR-F001").status()).isEqualTo(FindingStatus.WARN);
+            assertThat(finding(f, "HR-X001").status()).isEqualTo(FindingStatus.PASS);
+            assertThat(finding(f, "HR-D001").status()).isEqualTo(FindingStatus.PASS);
+        }
+        assertThat(down.closed).isTrue();
+    }
+
+    @Test
+    void memoryChosenIgnoresTheSharedBackendButStillClosesIt() {
+        DownBackend down = new DownBackend();
+        try (RateLimiting rl = RateLimiting.builder().shared(down).backend(RateLimitBackend.MEMORY).build()) {
+            assertThat(rl.shared()).isEmpty();
+            assertThat(rl.limiter().tryAcquire("a").source()).isEqualTo(DecisionSource.LOCAL);
+            assertThat(finding(rl.startupCheck().findings(AppEnvironment.PRODUCTION), "HR-B001").status())
+                    .isEqualTo(FindingStatus.WARN);
+        }
+        assertThat(down.closed).isTrue();
     }
 }

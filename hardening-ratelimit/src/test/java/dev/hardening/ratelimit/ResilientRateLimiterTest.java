@@ -1,8 +1,10 @@
 package dev.hardening.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hardening.ratelimit.internal.ResilientLimiter;
+import dev.hardening.testkit.FakeTime;
 import dev.hardening.testkit.RedisServers;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -51,22 +53,23 @@ class ResilientRateLimiterTest {
 
     @Test
     void pinsBreakerDefaultsThatSuitALimiter() {
-        CircuitBreakerConfig c = ResilientRateLimiter.defaultCircuitBreakerConfig();
+        CircuitBreakerConfig c = ResilientLimiterBuilder.defaultCircuitBreakerConfig();
         assertThat(c.getSlidingWindowSize()).isEqualTo(20);
         assertThat(c.getMinimumNumberOfCalls()).isEqualTo(5);
         assertThat(c.getFailureRateThreshold()).isEqualTo(50f);
         assertThat(c.getWaitIntervalFunctionInOpenState().apply(1)).isEqualTo(500L);
         assertThat(c.getPermittedNumberOfCallsInHalfOpenState()).isEqualTo(3);
         assertThat(c.getSlowCallDurationThreshold()).isEqualTo(Duration.ofMillis(200));
-        assertThat(ResilientRateLimiter.DEFAULT_LOCAL_SHARE).isEqualTo(1.0);
-        assertThat(RedisBackend.DEFAULT_COMMAND_TIMEOUT).isEqualTo(Duration.ofMillis(100));
+        assertThat(ResilientLimiterBuilder.DEFAULT_LOCAL_SHARE).isEqualTo(1.0);
+        assertThat(ResilientLimiterBuilder.DEFAULT_FALLBACK).isEqualTo(FallbackMode.LOCAL);
+        assertThat(ResilientLimiterBuilder.DEFAULT_DECISION_TIMEOUT).isEqualTo(Duration.ofMillis(250));
     }
 
     @Test
     void localFallbackEnforcesTheConfiguredShareAndTheBreakerStopsCallingRedis() {
         FlakyLimiter primary = new FlakyLimiter();
         primary.failing.set(true);
-        RateLimiter limiter = ResilientRateLimiter.builder(primary).localShare(0.5).ticker(new FakeTicker()).build();
+        RateLimiter limiter = RateLimiter.resilientBuilder(primary).localShare(0.5).timeSource(FakeTime.create()).build();
         int allowed = 0;
         for (int i = 0; i < 20; i++) {
             Decision d = limiter.tryAcquire("k");
@@ -84,11 +87,11 @@ class ResilientRateLimiterTest {
     void openAndClosedFallbacksNeverThrow() throws Exception {
         FlakyLimiter primary = new FlakyLimiter();
         primary.failing.set(true);
-        RateLimiter open = ResilientRateLimiter.builder(primary).fallback(FallbackMode.OPEN).build();
+        RateLimiter open = RateLimiter.resilientBuilder(primary).fallback(FallbackMode.OPEN).build();
         assertThat(open.tryAcquire("k").allowed()).isTrue();
         assertThat(open.tryAcquireAsync("k", 1).toCompletableFuture().get().source())
                 .isEqualTo(DecisionSource.FALLBACK_OPEN);
-        RateLimiter closed = ResilientRateLimiter.builder(primary).fallback(FallbackMode.CLOSED).build();
+        RateLimiter closed = RateLimiter.resilientBuilder(primary).fallback(FallbackMode.CLOSED).build();
         Decision d = closed.tryAcquire("k");
         assertThat(d.allowed()).isFalse();
         assertThat(d.retryAfter()).isEqualTo(Duration.ofSeconds(1));
@@ -99,8 +102,8 @@ class ResilientRateLimiterTest {
     void recoversOnceRedisAnswersAgain() {
         FlakyLimiter primary = new FlakyLimiter();
         primary.failing.set(true);
-        RateLimiter limiter = ResilientRateLimiter.builder(primary)
-                .circuitBreakerConfig(CircuitBreakerConfig.from(ResilientRateLimiter.defaultCircuitBreakerConfig())
+        RateLimiter limiter = RateLimiter.resilientBuilder(primary)
+                .circuitBreakerConfig(CircuitBreakerConfig.from(ResilientLimiterBuilder.defaultCircuitBreakerConfig())
                         .waitDurationInOpenState(Duration.ofMillis(1)).build())
                 .build();
         for (int i = 0; i < 10; i++) {
@@ -114,5 +117,21 @@ class ResilientRateLimiterTest {
             return breaker.getState() == CircuitBreaker.State.CLOSED;
         })).isTrue();
         assertThat(limiter.tryAcquire("k").source()).isEqualTo(DecisionSource.REDIS);
+    }
+
+    @Test
+    void rejectsOptionsSetTwice() {
+        assertThatThrownBy(() -> RateLimiter.resilientBuilder(new FlakyLimiter()).fallback(FallbackMode.OPEN)
+                .fallback(FallbackMode.CLOSED)).isInstanceOf(IllegalStateException.class).hasMessage("fallback: already set");
+        assertThatThrownBy(() -> RateLimiter.resilientBuilder(new FlakyLimiter()).decisionTimeout(Duration.ofSeconds(6)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("decisionTimeout: PT6S (expected: PT0.001S to PT5S)");
+    }
+
+    @Test
+    void resilientWithDefaultsFallsBackToTheGivenMode() {
+        FlakyLimiter primary = new FlakyLimiter();
+        primary.failing.set(true);
+        assertThat(RateLimiter.resilient(primary, FallbackMode.CLOSED).tryAcquire("k").source())
+                .isEqualTo(DecisionSource.FALLBACK_CLOSED);
     }
 }

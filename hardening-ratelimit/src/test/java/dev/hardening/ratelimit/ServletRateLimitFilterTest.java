@@ -3,7 +3,6 @@ package dev.hardening.ratelimit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hardening.ratelimit.servlet.RateLimitServletFilter;
-import dev.hardening.ratelimit.servlet.RequestKeyResolver;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
@@ -84,9 +83,9 @@ class ServletRateLimitFilterTest {
 
     @Test
     void deniesWith429AndPassesAllowedRequestsOn() throws Exception {
-        RateLimiter limiter = LocalRateLimiter.builder(RateLimitPolicy.parse("1/1m")).build();
-        RateLimitServletFilter filter = RateLimitServletFilter.builder(limiter)
-                .keyResolver(RequestKeyResolver.clientAddress(TrustedProxies.parse("10.0.0.0/8"))).build();
+        RateLimiting rl = RateLimiting.builder().policy(RateLimitPolicy.parse("1/1m"))
+                .trustedProxies(TrustedProxies.parse("10.0.0.0/8")).build();
+        RateLimitServletFilter filter = RateLimitServletFilter.of(rl);
         AtomicInteger passed = new AtomicInteger();
         RecordingResponse ok = new RecordingResponse();
         filter.doFilter(request("10.0.0.5", List.of("203.0.113.7")), ok.proxy(), (q, s) -> passed.incrementAndGet());

@@ -1,10 +1,8 @@
 package dev.hardening.benchmarks.ratelimit;
 
-import dev.hardening.ratelimit.LocalRateLimiter;
 import dev.hardening.ratelimit.RateLimitPolicy;
 import dev.hardening.ratelimit.RateLimiter;
-import dev.hardening.ratelimit.RedisBackend;
-import dev.hardening.ratelimit.RedisRateLimiter;
+import dev.hardening.ratelimit.redis.RedisBackend;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
@@ -106,8 +104,8 @@ public class RedisRateLimitBenchmark {
         if (!backend.awaitConnected(Duration.ofSeconds(10))) {
             throw new IllegalStateException("not connected");
         }
-        ours = RedisRateLimiter.builder(backend, policy).build();
-        local = LocalRateLimiter.builder(policy).build();
+        ours = backend.limiter(policy);
+        local = RateLimiter.local(policy);
 
         client = RedisClient.create(RedisURI.create(uri));
         bucket4jConnection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));

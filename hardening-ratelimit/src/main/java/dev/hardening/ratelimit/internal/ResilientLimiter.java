@@ -1,5 +1,6 @@
 package dev.hardening.ratelimit.internal;
 
+import dev.hardening.config.TimeSource;
 import dev.hardening.ratelimit.Decision;
 import dev.hardening.ratelimit.DecisionSource;
 import dev.hardening.ratelimit.FallbackMode;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Primary limiter guarded by a circuit breaker, with a fallback decision whenever the primary cannot
  * decide. Never throws to the caller for valid input. Not public API; build through
- * {@code ResilientRateLimiter}. Thread-safe.
+ * {@code RateLimiter.resilientBuilder}. Thread-safe.
  */
 public final class ResilientLimiter implements RateLimiter {
 
@@ -34,6 +35,7 @@ public final class ResilientLimiter implements RateLimiter {
     private final Duration closedRetryAfter;
     private final long syncWaitNanos;
     private final RateLimitCounters counters;
+    private final TimeSource time;
 
     /**
      * @param primary          the Redis limiter
@@ -42,9 +44,11 @@ public final class ResilientLimiter implements RateLimiter {
      * @param local            the local fallback limiter (used for {@link FallbackMode#LOCAL})
      * @param closedRetryAfter retry-after reported by fail-closed decisions
      * @param syncWait         longest synchronous wait for the primary
+     * @param time             measures the primary's call durations for the breaker
      */
     public ResilientLimiter(RateLimiter primary, CircuitBreaker breaker, FallbackMode mode, RateLimiter local,
-                            Duration closedRetryAfter, Duration syncWait) {
+                            Duration closedRetryAfter, Duration syncWait, TimeSource time) {
+        this.time = Objects.requireNonNull(time, "time");
         this.primary = Objects.requireNonNull(primary, "primary");
         this.breaker = Objects.requireNonNull(breaker, "breaker");
         this.mode = Objects.requireNonNull(mode, "mode");
@@ -66,7 +70,7 @@ public final class ResilientLimiter implements RateLimiter {
         if (!breaker.tryAcquirePermission()) {
             return fallback(key, cost);
         }
-        long start = System.nanoTime();
+        long start = time.nanoTime();
         CompletableFuture<Decision> future;
         try {
             future = primary.tryAcquireAsync(key, cost).toCompletableFuture();
@@ -75,7 +79,7 @@ public final class ResilientLimiter implements RateLimiter {
         }
         try {
             Decision d = future.get(syncWaitNanos, TimeUnit.NANOSECONDS);
-            breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            breaker.onSuccess(time.nanoTime() - start, TimeUnit.NANOSECONDS);
             return d;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -96,7 +100,7 @@ public final class ResilientLimiter implements RateLimiter {
         if (!breaker.tryAcquirePermission()) {
             return CompletableFuture.completedFuture(fallback(key, cost));
         }
-        long start = System.nanoTime();
+        long start = time.nanoTime();
         CompletionStage<Decision> stage;
         try {
             stage = primary.tryAcquireAsync(key, cost);
@@ -105,7 +109,7 @@ public final class ResilientLimiter implements RateLimiter {
         }
         return stage.handle((d, error) -> {
             if (error == null) {
-                breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                breaker.onSuccess(time.nanoTime() - start, TimeUnit.NANOSECONDS);
                 return d;
             }
             return failed(key, cost, start, error);
@@ -113,7 +117,7 @@ public final class ResilientLimiter implements RateLimiter {
     }
 
     private Decision failed(String key, long cost, long start, Throwable error) {
-        breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, error);
+        breaker.onError(time.nanoTime() - start, TimeUnit.NANOSECONDS, error);
         return fallback(key, cost);
     }
 

@@ -1,91 +1,73 @@
 package dev.hardening.ratelimit.jdkhttp;
 
 import com.sun.net.httpserver.Filter;
-import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
-import dev.hardening.ratelimit.Decision;
+import dev.hardening.config.Checks;
 import dev.hardening.ratelimit.EnforcementMode;
-import dev.hardening.ratelimit.RateLimitHeaders;
-import dev.hardening.ratelimit.RateLimitUnavailableException;
-import dev.hardening.ratelimit.RateLimiter;
-import dev.hardening.ratelimit.TrustedProxies;
+import dev.hardening.ratelimit.RateLimiting;
+import dev.hardening.ratelimit.internal.RateLimitGate;
+import dev.hardening.ratelimit.internal.RejectionResponse;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * A JDK {@code HttpServer} filter that rate-limits each request by its caller key. Allowed requests get
- * the {@code RateLimit} and {@code RateLimit-Policy} fields and continue; denied ones get 429 with
- * {@code Retry-After}, those fields and an RFC 9457 problem body. In {@link EnforcementMode#SHADOW} every
- * request continues and would-be denials are only counted. If the limiter itself throws
- * {@link RateLimitUnavailableException} (a bare Redis limiter; a {@code ResilientRateLimiter} never
- * does), the request gets 503. Add it with {@code context.getFilters().add(filter)}. Thread-safe.
+ * A JDK {@code HttpServer} filter that rate-limits each request by its caller key, with the limiter and
+ * the {@link EnforcementMode} of a {@link RateLimiting} — the same object whose startup check reports
+ * that mode, so the report and the filter cannot disagree. Allowed requests get the {@code RateLimit}
+ * and {@code RateLimit-Policy} fields and continue; denied ones get 429 with {@code Retry-After}, those
+ * fields and an RFC 9457 problem body. In {@link EnforcementMode#SHADOW} every request continues and
+ * would-be denials are only counted. If the limiter cannot decide (a bare shared limiter; the
+ * {@code RateLimiting} one never fails) the request gets 503. Add it with
+ * {@code context.getFilters().add(filter)}. Thread-safe.
  */
 public final class RateLimitFilter extends Filter {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RateLimitFilter.class);
-
-    private final RateLimiter limiter;
+    private final RateLimitGate gate;
     private final ExchangeKeyResolver keys;
-    private final EnforcementMode mode;
-    private final String policyHeader;
 
-    private RateLimitFilter(Builder b) {
-        this.limiter = b.limiter;
-        this.keys = b.keys;
-        this.mode = b.mode;
-        this.policyHeader = RateLimitHeaders.policy(limiter.policy());
+    private RateLimitFilter(RateLimiting rateLimiting, ExchangeKeyResolver keys) {
+        this.gate = new RateLimitGate(rateLimiting.limiter(), rateLimiting.mode());
+        this.keys = keys;
     }
 
     /**
-     * @param limiter the limiter to consult
-     * @return a builder; keys default to the TCP peer address (no trusted proxies), mode to ENFORCE
+     * @param rateLimiting the limiter, mode and trusted proxies to use
+     * @return a filter keyed by client address ({@link ExchangeKeyResolver#clientAddress} with the
+     *     trusted proxies of {@code rateLimiting})
+     * @throws NullPointerException if {@code rateLimiting} is null
      */
-    public static Builder builder(RateLimiter limiter) {
-        return new Builder(limiter);
+    public static RateLimitFilter of(RateLimiting rateLimiting) {
+        return builder(rateLimiting).build();
+    }
+
+    /**
+     * @param rateLimiting the limiter, mode and trusted proxies to use
+     * @return a builder
+     * @throws NullPointerException if {@code rateLimiting} is null
+     */
+    public static Builder builder(RateLimiting rateLimiting) {
+        return new Builder(rateLimiting);
     }
 
     @Override
     public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
-        Decision decision;
-        try {
-            decision = limiter.tryAcquire(keys.resolve(exchange), 1);
-        } catch (RateLimitUnavailableException e) {
-            byte[] body = ("{\"type\":\"https://iana.org/assignments/http-problem-types#temporary-reduced-capacity\","
-                    + "\"title\":\"Service Unavailable\",\"status\":503}").getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", RateLimitHeaders.PROBLEM_CONTENT_TYPE);
-            exchange.sendResponseHeaders(503, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+        RateLimitGate.Outcome outcome = gate.check(keys.resolve(exchange));
+        Optional<RejectionResponse> rejection = outcome.rejection();
+        if (rejection.isEmpty()) {
+            for (Map.Entry<String, String> h : outcome.headers().entrySet()) {
+                exchange.getResponseHeaders().set(h.getKey(), h.getValue());
             }
-            return;
-        }
-        if (!decision.allowed() && mode == EnforcementMode.SHADOW) {
-            limiter.counters().recordShadowDenied();
-            LOG.debug("shadow mode: would deny {} {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath());
             chain.doFilter(exchange);
             return;
         }
-        Headers headers = exchange.getResponseHeaders();
-        if (mode == EnforcementMode.ENFORCE) {
-            headers.set("RateLimit-Policy", policyHeader);
-            String rateLimit = RateLimitHeaders.rateLimit(decision);
-            if (!rateLimit.isEmpty()) {
-                headers.set("RateLimit", rateLimit);
-            }
+        RejectionResponse r = rejection.get();
+        for (Map.Entry<String, String> h : r.headers().entrySet()) {
+            exchange.getResponseHeaders().set(h.getKey(), h.getValue());
         }
-        if (decision.allowed()) {
-            chain.doFilter(exchange);
-            return;
-        }
-        byte[] body = RateLimitHeaders.problemJson(decision, 1).getBytes(StandardCharsets.UTF_8);
-        headers.set("Retry-After", Long.toString(RateLimitHeaders.retryAfterSeconds(decision)));
-        headers.set("Content-Type", RateLimitHeaders.PROBLEM_CONTENT_TYPE);
-        headers.set("Cache-Control", "no-store");
-        exchange.sendResponseHeaders(429, body.length);
+        byte[] body = r.body();
+        exchange.sendResponseHeaders(r.status(), body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }
@@ -93,40 +75,33 @@ public final class RateLimitFilter extends Filter {
 
     @Override
     public String description() {
-        return "rate limit " + limiter.policy() + " (" + mode + ")";
+        return gate.description();
     }
 
-    /** Builder; setters validate at once. Not thread-safe. */
+    /** Builder; each option may be set once. Not thread-safe. */
     public static final class Builder {
-        private final RateLimiter limiter;
-        private ExchangeKeyResolver keys = ExchangeKeyResolver.clientAddress(TrustedProxies.none());
-        private EnforcementMode mode = EnforcementMode.ENFORCE;
+        private final RateLimiting rateLimiting;
+        private ExchangeKeyResolver keys;
 
-        private Builder(RateLimiter limiter) {
-            this.limiter = Objects.requireNonNull(limiter, "limiter");
+        private Builder(RateLimiting rateLimiting) {
+            this.rateLimiting = Checks.notNull(rateLimiting, "rateLimiting");
         }
 
         /**
-         * @param resolver chooses each request's key
+         * @param resolver chooses each request's key; default the client address behind the trusted proxies
          * @return this
+         * @throws NullPointerException  if null
+         * @throws IllegalStateException if already set
          */
         public Builder keyResolver(ExchangeKeyResolver resolver) {
-            this.keys = Objects.requireNonNull(resolver, "resolver");
-            return this;
-        }
-
-        /**
-         * @param mode ENFORCE (default) or SHADOW
-         * @return this
-         */
-        public Builder mode(EnforcementMode mode) {
-            this.mode = Objects.requireNonNull(mode, "mode");
+            this.keys = Checks.setOnce(this.keys, resolver, "keyResolver");
             return this;
         }
 
         /** @return the filter */
         public RateLimitFilter build() {
-            return new RateLimitFilter(this);
+            return new RateLimitFilter(rateLimiting,
+                    keys == null ? ExchangeKeyResolver.clientAddress(rateLimiting.trustedProxies()) : keys);
         }
     }
 }

@@ -1,11 +1,9 @@
 package dev.hardening.ratelimit.servlet;
 
-import dev.hardening.ratelimit.Decision;
-import dev.hardening.ratelimit.EnforcementMode;
-import dev.hardening.ratelimit.RateLimitHeaders;
-import dev.hardening.ratelimit.RateLimitUnavailableException;
-import dev.hardening.ratelimit.RateLimiter;
-import dev.hardening.ratelimit.TrustedProxies;
+import dev.hardening.config.Checks;
+import dev.hardening.ratelimit.RateLimiting;
+import dev.hardening.ratelimit.internal.RateLimitGate;
+import dev.hardening.ratelimit.internal.RejectionResponse;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -14,40 +12,45 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * A Jakarta Servlet filter that rate-limits each HTTP request by its caller key: the same behaviour as
- * the JDK adapter ({@code dev.hardening.ratelimit.jdkhttp.RateLimitFilter}) — {@code RateLimit} /
+ * A Jakarta Servlet filter that rate-limits each HTTP request by its caller key, with the limiter and
+ * enforcement mode of a {@link RateLimiting} (the object whose startup check reports that mode): the
+ * same behaviour and the same responses as the JDK adapter
+ * ({@code dev.hardening.ratelimit.jdkhttp.RateLimitFilter}) — {@code RateLimit} /
  * {@code RateLimit-Policy} fields, 429 with {@code Retry-After} and an RFC 9457 body, shadow mode, 503
- * if a bare limiter throws. Non-HTTP requests pass through. Register the instance programmatically
- * ({@code servletContext.addFilter(name, filter)}). Thread-safe.
+ * if the limiter cannot decide. Non-HTTP requests pass through. Register the instance
+ * programmatically ({@code servletContext.addFilter(name, filter)}). Thread-safe.
  */
 public final class RateLimitServletFilter implements Filter {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RateLimitServletFilter.class);
-
-    private final RateLimiter limiter;
+    private final RateLimitGate gate;
     private final RequestKeyResolver keys;
-    private final EnforcementMode mode;
-    private final String policyHeader;
 
-    private RateLimitServletFilter(Builder b) {
-        this.limiter = b.limiter;
-        this.keys = b.keys;
-        this.mode = b.mode;
-        this.policyHeader = RateLimitHeaders.policy(limiter.policy());
+    private RateLimitServletFilter(RateLimiting rateLimiting, RequestKeyResolver keys) {
+        this.gate = new RateLimitGate(rateLimiting.limiter(), rateLimiting.mode());
+        this.keys = keys;
     }
 
     /**
-     * @param limiter the limiter to consult
-     * @return a builder; keys default to the peer address (no trusted proxies), mode to ENFORCE
+     * @param rateLimiting the limiter, mode and trusted proxies to use
+     * @return a filter keyed by client address ({@link RequestKeyResolver#clientAddress} with the
+     *     trusted proxies of {@code rateLimiting})
+     * @throws NullPointerException if {@code rateLimiting} is null
      */
-    public static Builder builder(RateLimiter limiter) {
-        return new Builder(limiter);
+    public static RateLimitServletFilter of(RateLimiting rateLimiting) {
+        return builder(rateLimiting).build();
+    }
+
+    /**
+     * @param rateLimiting the limiter, mode and trusted proxies to use
+     * @return a builder
+     * @throws NullPointerException if {@code rateLimiting} is null
+     */
+    public static Builder builder(RateLimiting rateLimiting) {
+        return new Builder(rateLimiting);
     }
 
     @Override
@@ -59,74 +62,49 @@ public final class RateLimitServletFilter implements Filter {
         }
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
-        Decision decision;
-        try {
-            decision = limiter.tryAcquire(keys.resolve(request), 1);
-        } catch (RateLimitUnavailableException e) {
-            response.setStatus(503);
-            response.setContentType(RateLimitHeaders.PROBLEM_CONTENT_TYPE);
-            response.getOutputStream().write(("{\"type\":\"https://iana.org/assignments/http-problem-types"
-                    + "#temporary-reduced-capacity\",\"title\":\"Service Unavailable\",\"status\":503}")
-                    .getBytes(StandardCharsets.UTF_8));
-            return;
-        }
-        if (!decision.allowed() && mode == EnforcementMode.SHADOW) {
-            limiter.counters().recordShadowDenied();
-            LOG.debug("shadow mode: would deny {} {}", request.getMethod(), request.getRequestURI());
-            chain.doFilter(req, res);
-            return;
-        }
-        if (mode == EnforcementMode.ENFORCE) {
-            response.setHeader("RateLimit-Policy", policyHeader);
-            String rateLimit = RateLimitHeaders.rateLimit(decision);
-            if (!rateLimit.isEmpty()) {
-                response.setHeader("RateLimit", rateLimit);
+        RateLimitGate.Outcome outcome = gate.check(keys.resolve(request));
+        Optional<RejectionResponse> rejection = outcome.rejection();
+        if (rejection.isEmpty()) {
+            for (Map.Entry<String, String> h : outcome.headers().entrySet()) {
+                response.setHeader(h.getKey(), h.getValue());
             }
-        }
-        if (decision.allowed()) {
             chain.doFilter(req, res);
             return;
         }
-        byte[] body = RateLimitHeaders.problemJson(decision, 1).getBytes(StandardCharsets.UTF_8);
-        response.setStatus(429);
-        response.setHeader("Retry-After", Long.toString(RateLimitHeaders.retryAfterSeconds(decision)));
-        response.setHeader("Cache-Control", "no-store");
-        response.setContentType(RateLimitHeaders.PROBLEM_CONTENT_TYPE);
+        RejectionResponse r = rejection.get();
+        response.setStatus(r.status());
+        for (Map.Entry<String, String> h : r.headers().entrySet()) {
+            response.setHeader(h.getKey(), h.getValue());
+        }
+        byte[] body = r.body();
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
     }
 
-    /** Builder; setters validate at once. Not thread-safe. */
+    /** Builder; each option may be set once. Not thread-safe. */
     public static final class Builder {
-        private final RateLimiter limiter;
-        private RequestKeyResolver keys = RequestKeyResolver.clientAddress(TrustedProxies.none());
-        private EnforcementMode mode = EnforcementMode.ENFORCE;
+        private final RateLimiting rateLimiting;
+        private RequestKeyResolver keys;
 
-        private Builder(RateLimiter limiter) {
-            this.limiter = Objects.requireNonNull(limiter, "limiter");
+        private Builder(RateLimiting rateLimiting) {
+            this.rateLimiting = Checks.notNull(rateLimiting, "rateLimiting");
         }
 
         /**
-         * @param resolver chooses each request's key
+         * @param resolver chooses each request's key; default the client address behind the trusted proxies
          * @return this
+         * @throws NullPointerException  if null
+         * @throws IllegalStateException if already set
          */
         public Builder keyResolver(RequestKeyResolver resolver) {
-            this.keys = Objects.requireNonNull(resolver, "resolver");
-            return this;
-        }
-
-        /**
-         * @param mode ENFORCE (default) or SHADOW
-         * @return this
-         */
-        public Builder mode(EnforcementMode mode) {
-            this.mode = Objects.requireNonNull(mode, "mode");
+            this.keys = Checks.setOnce(this.keys, resolver, "keyResolver");
             return this;
         }
 
         /** @return the filter */
         public RateLimitServletFilter build() {
-            return new RateLimitServletFilter(this);
+            return new RateLimitServletFilter(rateLimiting,
+                    keys == null ? RequestKeyResolver.clientAddress(rateLimiting.trustedProxies()) : keys);
         }
     }
 }

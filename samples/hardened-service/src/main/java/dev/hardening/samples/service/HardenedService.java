@@ -27,12 +27,12 @@ import dev.hardening.ratelimit.DedupStore;
 import dev.hardening.ratelimit.RateLimiting;
 import dev.hardening.ratelimit.jdkhttp.ExchangeKeyResolver;
 import dev.hardening.ratelimit.jdkhttp.RateLimitFilter;
+import dev.hardening.ratelimit.redis.RedisBackend;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -170,10 +170,10 @@ public final class HardenedService {
                     .allowHeaders(s.cors().headers().toArray(new String[0]))
                     .build();
             RateLimiting.Builder limits = RateLimiting.builder()
-                    .redisUri(s.redisUri().orElse(null))
                     .policy(s.rateLimit())
                     .fallback(s.rateLimitFallback());
-            s.rateLimitBackend().ifPresent(b -> limits.backend(b.name().toLowerCase(Locale.ROOT)));
+            s.rateLimitBackend().ifPresent(limits::backend);
+            s.redisUri().map(RedisBackend::connect).ifPresent(limits::shared);
             s.trustedProxies().ifPresent(limits::trustedProxies);
             RateLimiting rateLimiting = limits.build();
             DedupStore deliveries = rateLimiting.dedupStore("github", DedupStore.DEFAULT_TTL);
@@ -202,7 +202,7 @@ public final class HardenedService {
         HttpContext api = http.track(server.createContext("/api/", routes::api));
         api.getFilters().add(CorsFilter.of(c.cors));
         api.getFilters().add(BearerAuthFilter.identifying(c.verifier));
-        api.getFilters().add(RateLimitFilter.builder(c.rateLimiting.limiter())
+        api.getFilters().add(RateLimitFilter.builder(c.rateLimiting)
                 .keyResolver(ExchangeKeyResolver.subjectOrClientAddress(BearerAuthFilter.SUBJECT_ATTRIBUTE,
                         c.rateLimiting.trustedProxies()))
                 .build());

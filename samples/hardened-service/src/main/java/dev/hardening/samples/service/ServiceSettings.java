@@ -12,6 +12,7 @@ import dev.hardening.config.Secret;
 import dev.hardening.config.SecretPurpose;
 import dev.hardening.config.SecretSetting;
 import dev.hardening.ratelimit.FallbackMode;
+import dev.hardening.ratelimit.RateLimitBackend;
 import dev.hardening.ratelimit.RateLimitPolicy;
 import dev.hardening.ratelimit.TrustedProxies;
 import java.net.URI;
@@ -82,14 +83,6 @@ public record ServiceSettings(
             @DefaultValue("") List<String> origins,
             @DefaultValue("GET,POST") List<String> methods,
             @DefaultValue("Authorization,Content-Type") List<String> headers) {
-    }
-
-    /** Where rate-limit state lives. */
-    public enum RateLimitBackend {
-        /** Redis at {@code REDIS_URI}. */
-        REDIS,
-        /** In this process only (explicitly chosen). */
-        MEMORY
     }
 
     /**

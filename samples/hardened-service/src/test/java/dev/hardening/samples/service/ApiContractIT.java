@@ -230,7 +230,7 @@ class ApiContractIT {
                 "OIDC_AUDIENCE", "api", "WEBHOOK_SECRET", randomHex(20));
         try (ServiceProcess p = ServiceProcess.start(prod, work)) {
             assertThat(p.awaitExit(BOOT)).isEqualTo(78);
-            assertThat(p.stderr()).contains("FAIL", "RL-001");
+            assertThat(p.stderr()).contains("FAIL", "HR-B001");
         }
         Map<String, String> noWebhookSecret = new HashMap<>(prod);
         noWebhookSecret.remove("WEBHOOK_SECRET");
@@ -251,7 +251,7 @@ class ApiContractIT {
         try (ServiceProcess p = ServiceProcess.start(prod, work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
-            assertThat(p.stdout()).contains("RL-001");
+            assertThat(p.stdout()).contains("HR-B001");
             assertThat(send("POST", base + "/dev/token", null).statusCode()).as("no dev issuer in production").isEqualTo(404);
         }
     }

@@ -1,4 +1,4 @@
-package dev.hardening.ratelimit.internal;
+package dev.hardening.ratelimit.redis;
 
 import dev.hardening.ratelimit.Decision;
 import dev.hardening.ratelimit.DecisionSource;
@@ -17,14 +17,14 @@ import java.util.List;
 
 /**
  * The server-side token-bucket script ({@code token_bucket.lua}), its SHA-1, argument encoding and
- * reply decoding. Not public API. Immutable and thread-safe.
+ * reply decoding. Immutable and thread-safe.
  */
-public final class TokenBucketScript {
+final class TokenBucketScript {
 
     /** The script text. */
-    public static final String SOURCE = load();
+    static final String SOURCE = load();
     /** The script's SHA-1 digest for EVALSHA. */
-    public static final String SHA = sha1(SOURCE);
+    static final String SHA = sha1(SOURCE);
 
     private TokenBucketScript() {
     }
@@ -59,7 +59,7 @@ public final class TokenBucketScript {
      * @param nowMicros    a time override, or a negative value for Redis' own clock
      * @return the ARGV array
      */
-    public static String[] arguments(RateLimitPolicy policy, long cost, long nowMicros) {
+    static String[] arguments(RateLimitPolicy policy, long cost, long nowMicros) {
         List<Limit> limits = policy.limits();
         String[] args = new String[4 + 3 * limits.size()];
         args[0] = nowMicros < 0 ? "" : Long.toString(nowMicros);
@@ -76,7 +76,7 @@ public final class TokenBucketScript {
     }
 
     /** A decoded reply. */
-    public static final class Reply {
+    static final class Reply {
         private final Decision decision;
         private final boolean repaired;
 
@@ -102,7 +102,7 @@ public final class TokenBucketScript {
      * @return the decoded reply
      * @throws IllegalStateException if the reply does not have the expected shape
      */
-    public static Reply decode(RateLimitPolicy policy, Object reply) {
+    static Reply decode(RateLimitPolicy policy, Object reply) {
         List<Limit> limits = policy.limits();
         if (!(reply instanceof List) || ((List<?>) reply).size() != 3 + 2 * limits.size()) {
             throw new IllegalStateException("unexpected script reply shape");

@@ -1,4 +1,6 @@
-package dev.hardening.ratelimit;
+package dev.hardening.ratelimit.redis;
+
+import dev.hardening.ratelimit.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,8 +23,8 @@ class ResilientRateLimiterIT {
         try (RedisServers.Server server = RedisServers.standalone();
              RedisBackend backend = RedisBackend.connect(server.uri())) {
             assertThat(backend.awaitConnected(Duration.ofSeconds(10))).isTrue();
-            RateLimiter limiter = ResilientRateLimiter.builder(
-                            RedisRateLimiter.builder(backend, RateLimitPolicy.parse("100000/1m")).build())
+            RateLimiter limiter = RateLimiter.resilientBuilder(
+                            backend.limiterBuilder(RateLimitPolicy.parse("100000/1m")).build())
                     .fallback(FallbackMode.LOCAL)
                     .localShare(0.5)
                     .build();
@@ -98,8 +100,8 @@ class ResilientRateLimiterIT {
     void redisDownAtStartupDoesNotBlockAndFallsBack() {
         int port = RedisServers.freePort();
         try (RedisBackend backend = RedisBackend.connect("redis://127.0.0.1:" + port)) {
-            RateLimiter limiter = ResilientRateLimiter.builder(
-                    RedisRateLimiter.builder(backend, RateLimitPolicy.parse("2/1m")).build()).build();
+            RateLimiter limiter = RateLimiter.resilientBuilder(
+                    backend.limiterBuilder(RateLimitPolicy.parse("2/1m")).build()).build();
             long start = System.nanoTime();
             assertThat(limiter.tryAcquire("a").source()).isEqualTo(DecisionSource.FALLBACK_LOCAL);
             assertThat(limiter.tryAcquire("a").allowed()).isTrue();

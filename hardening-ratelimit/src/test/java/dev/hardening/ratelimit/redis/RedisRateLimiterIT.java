@@ -1,10 +1,11 @@
-package dev.hardening.ratelimit;
+package dev.hardening.ratelimit.redis;
+
+import dev.hardening.ratelimit.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hardening.ratelimit.internal.LocalBucketLimiter;
-import dev.hardening.ratelimit.internal.RedisScriptLimiter;
 import dev.hardening.testkit.RedisServers;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
@@ -108,8 +109,8 @@ class RedisRateLimiterIT {
         RateLimitPolicy policy = RateLimitPolicy.parse("200/1h");
         try (RedisBackend second = TestBackends.patientBackend(server.uri())) {
             assertThat(second.awaitConnected(Duration.ofSeconds(10))).isTrue();
-            RateLimiter a = RedisRateLimiter.builder(backend, policy).build();
-            RateLimiter b = RedisRateLimiter.builder(second, policy).build();
+            RateLimiter a = backend.limiterBuilder(policy).build();
+            RateLimiter b = second.limiterBuilder(policy).build();
             String key = freshKey();
             ExecutorService pool = Executors.newFixedThreadPool(8);
             try {
@@ -142,7 +143,7 @@ class RedisRateLimiterIT {
 
     @Test
     void enforcesEveryLimitOfAPolicyAtomically() {
-        RateLimiter limiter = RedisRateLimiter.builder(backend, RateLimitPolicy.parse("5/1h,3/1d")).build();
+        RateLimiter limiter = backend.limiterBuilder(RateLimitPolicy.parse("5/1h,3/1d")).build();
         String key = freshKey();
         for (int i = 0; i < 3; i++) {
             assertThat(limiter.tryAcquire(key).allowed()).isTrue();
@@ -156,7 +157,7 @@ class RedisRateLimiterIT {
 
     @Test
     void keysExpireOnceTheBucketWouldBeFullAgain() {
-        RateLimiter limiter = RedisRateLimiter.builder(backend, RateLimitPolicy.parse("10/10s")).keyPrefix("ttl:")
+        RateLimiter limiter = backend.limiterBuilder(RateLimitPolicy.parse("10/10s")).keyPrefix("ttl:")
                 .build();
         String key = freshKey();
         String redisKey = ((RedisScriptLimiter) limiter).redisKey(key);
@@ -170,7 +171,7 @@ class RedisRateLimiterIT {
 
     @Test
     void takesTimeFromTheRedisClock() {
-        RateLimiter limiter = RedisRateLimiter.builder(backend, RateLimitPolicy.parse("10/10s")).build();
+        RateLimiter limiter = backend.limiterBuilder(RateLimitPolicy.parse("10/10s")).build();
         String key = freshKey();
         limiter.tryAcquire(key);
         String redisKey = ((RedisScriptLimiter) limiter).redisKey(key);
@@ -183,7 +184,7 @@ class RedisRateLimiterIT {
 
     @Test
     void replacesGarbageUnderAKeyAndCountsIt() {
-        RateLimiter limiter = RedisRateLimiter.builder(backend, RateLimitPolicy.parse("3/1m")).build();
+        RateLimiter limiter = backend.limiterBuilder(RateLimitPolicy.parse("3/1m")).build();
         String key = freshKey();
         String redisKey = ((RedisScriptLimiter) limiter).redisKey(key);
         server.withCommands(c -> c.set(redisKey, "not-a-bucket:1:2:3"));
@@ -208,7 +209,7 @@ class RedisRateLimiterIT {
 
     @Test
     void recoversWhenTheScriptCacheIsFlushed() {
-        RateLimiter limiter = RedisRateLimiter.builder(backend, RateLimitPolicy.parse("3/1m")).build();
+        RateLimiter limiter = backend.limiterBuilder(RateLimitPolicy.parse("3/1m")).build();
         String key = freshKey();
         assertThat(limiter.tryAcquire(key).allowed()).isTrue();
         server.withCommands(c -> c.scriptFlush());
@@ -217,7 +218,7 @@ class RedisRateLimiterIT {
 
     @Test
     void asyncFormCompletesWithTheDecision() throws Exception {
-        RateLimiter limiter = RedisRateLimiter.builder(backend, RateLimitPolicy.parse("1/1m")).build();
+        RateLimiter limiter = backend.limiterBuilder(RateLimitPolicy.parse("1/1m")).build();
         String key = freshKey();
         assertThat(limiter.tryAcquireAsync(key, 1).toCompletableFuture().get().allowed()).isTrue();
         Decision denied = limiter.tryAcquireAsync(key, 1).toCompletableFuture().get();

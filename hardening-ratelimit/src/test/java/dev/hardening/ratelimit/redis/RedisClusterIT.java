@@ -1,8 +1,9 @@
-package dev.hardening.ratelimit;
+package dev.hardening.ratelimit.redis;
+
+import dev.hardening.ratelimit.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hardening.ratelimit.internal.RedisScriptLimiter;
 import dev.hardening.testkit.RedisCluster;
 import io.lettuce.core.cluster.SlotHash;
 import java.time.Duration;
@@ -36,8 +37,8 @@ class RedisClusterIT {
         try (RedisBackend a = TestBackends.patientBackend(cluster.uri()); RedisBackend b = TestBackends.patientBackend(cluster.uri())) {
             assertThat(a.awaitConnected(Duration.ofSeconds(10))).isTrue();
             assertThat(b.awaitConnected(Duration.ofSeconds(10))).isTrue();
-            RateLimiter la = RedisRateLimiter.builder(a, policy).build();
-            RateLimiter lb = RedisRateLimiter.builder(b, policy).build();
+            RateLimiter la = a.limiterBuilder(policy).build();
+            RateLimiter lb = b.limiterBuilder(policy).build();
             for (int k = 0; k < 30; k++) {
                 String key = "shared-" + k;
                 int allowed = 0;
@@ -53,8 +54,8 @@ class RedisClusterIT {
     void returnsToRedisAfterAMasterFailover() throws Exception {
         try (RedisBackend backend = RedisBackend.connect(cluster.uri())) {
             assertThat(backend.awaitConnected(Duration.ofSeconds(10))).isTrue();
-            RateLimiter redis = RedisRateLimiter.builder(backend, RateLimitPolicy.parse("1000000/1h")).build();
-            RateLimiter limiter = ResilientRateLimiter.builder(redis).build();
+            RateLimiter redis = backend.limiterBuilder(RateLimitPolicy.parse("1000000/1h")).build();
+            RateLimiter limiter = RateLimiter.resilientBuilder(redis).build();
             String key = null;
             for (int i = 0; key == null; i++) {
                 String candidate = "failover-" + i;

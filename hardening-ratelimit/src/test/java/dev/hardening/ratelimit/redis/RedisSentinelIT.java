@@ -1,4 +1,6 @@
-package dev.hardening.ratelimit;
+package dev.hardening.ratelimit.redis;
+
+import dev.hardening.ratelimit.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,8 +35,8 @@ class RedisSentinelIT {
             try (RedisBackend backend = RedisBackend.connect(uri.toString())) {
                 assertThat(backend.topology()).isEqualTo(RedisBackend.Topology.SENTINEL);
                 assertThat(backend.awaitConnected(Duration.ofSeconds(10))).isTrue();
-                RateLimiter limiter = ResilientRateLimiter.builder(
-                        RedisRateLimiter.builder(backend, RateLimitPolicy.parse("1000000/1h")).build()).build();
+                RateLimiter limiter = RateLimiter.resilientBuilder(
+                        backend.limiterBuilder(RateLimitPolicy.parse("1000000/1h")).build()).build();
                 assertThat(limiter.tryAcquire("s").source()).isEqualTo(DecisionSource.REDIS);
 
                 master.kill();

@@ -1,4 +1,4 @@
-package dev.hardening.ratelimit.internal;
+package dev.hardening.ratelimit.redis;
 
 import dev.hardening.ratelimit.Decision;
 import dev.hardening.ratelimit.RateLimitCounters;
@@ -20,9 +20,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Redis limiter: one EVALSHA per decision (EVAL once after NOSCRIPT), one key per caller, time from
- * Redis' clock. Not public API; build through {@code RedisRateLimiter}. Thread-safe.
+ * Redis' clock. Not public API; build through {@link RedisBackend}. Thread-safe.
  */
-public final class RedisScriptLimiter implements RateLimiter {
+final class RedisScriptLimiter implements RateLimiter {
 
     private static final LongSupplier REDIS_CLOCK = () -> -1L;
 
@@ -40,7 +40,7 @@ public final class RedisScriptLimiter implements RateLimiter {
      * @param counters       counters to update
      * @param commandTimeout the connection's command timeout (bounds synchronous waits)
      */
-    public RedisScriptLimiter(RedisConnector connector, RateLimitPolicy policy, String keyPrefix,
+    RedisScriptLimiter(RedisConnector connector, RateLimitPolicy policy, String keyPrefix,
                               RateLimitCounters counters, Duration commandTimeout) {
         this(connector, policy, keyPrefix, counters, commandTimeout, REDIS_CLOCK);
     }
@@ -56,7 +56,7 @@ public final class RedisScriptLimiter implements RateLimiter {
      * @param commandTimeout command timeout
      * @param nowMicros      supplies the time in microseconds
      */
-    public RedisScriptLimiter(RedisConnector connector, RateLimitPolicy policy, String keyPrefix,
+    RedisScriptLimiter(RedisConnector connector, RateLimitPolicy policy, String keyPrefix,
                               RateLimitCounters counters, Duration commandTimeout, LongSupplier nowMicros) {
         this.connector = Objects.requireNonNull(connector, "connector");
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -70,7 +70,7 @@ public final class RedisScriptLimiter implements RateLimiter {
      * @param key a caller key
      * @return the Redis key that holds its bucket
      */
-    public String redisKey(String key) {
+    String redisKey(String key) {
         return keyPrefix + key;
     }
 

@@ -1,5 +1,6 @@
-package dev.hardening.ratelimit.internal;
+package dev.hardening.ratelimit.redis;
 
+import dev.hardening.config.TimeSource;
 import dev.hardening.ratelimit.RateLimitUnavailableException;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -29,10 +30,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns one Lettuce client and its single shared connection, configured to fail fast: a short command
  * timeout, commands rejected while disconnected, quick reconnects, and (Cluster) adaptive plus periodic
- * topology refresh. Connects in the background, so a Redis that is down at startup does not block boot;
- * until connected, {@link #commands()} throws at once. Not public API. Thread-safe.
+ * topology refresh. Connects in the background on first use ({@link #start()}), so a Redis that is down at startup does
+ * not block boot;
+ * until connected, {@link #commands()} throws at once. Thread-safe.
  */
-public final class RedisConnector implements AutoCloseable {
+final class RedisConnector implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisConnector.class);
     private static final long RETRY_CONNECT_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -48,6 +50,8 @@ public final class RedisConnector implements AutoCloseable {
     private volatile StatefulConnection<String, String> connection;
     private volatile RedisClusterAsyncCommands<String, String> commands;
     private volatile boolean closed;
+    private final TimeSource time;
+    private final AtomicBoolean started = new AtomicBoolean();
 
     /**
      * @param uris           one URI (standalone or Sentinel) or several (Cluster seed nodes)
@@ -56,10 +60,12 @@ public final class RedisConnector implements AutoCloseable {
      * @param connectTimeout socket connect timeout
      * @param topologyRefresh Cluster periodic topology refresh
      * @param description    a description without credentials, for logs
+     * @param time           time source of the reconnect throttle and of {@link #awaitConnected}
      */
-    public RedisConnector(List<RedisURI> uris, boolean cluster, Duration commandTimeout, Duration connectTimeout,
-                          Duration topologyRefresh, String description) {
+    RedisConnector(List<RedisURI> uris, boolean cluster, Duration commandTimeout, Duration connectTimeout,
+                          Duration topologyRefresh, String description, TimeSource time) {
         this.description = description;
+        this.time = time;
         this.resources = DefaultClientResources.builder()
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(20), Duration.ofSeconds(1), 2,
                         TimeUnit.MILLISECONDS))
@@ -96,7 +102,18 @@ public final class RedisConnector implements AutoCloseable {
                     .timeoutOptions(timeouts)
                     .build());
         }
-        startConnect();
+    }
+
+    /** @return whether {@link #start()} was called */
+    boolean started() {
+        return started.get();
+    }
+
+    /** Starts the first connect in the background, once; later calls do nothing. */
+    void start() {
+        if (started.compareAndSet(false, true)) {
+            startConnect();
+        }
     }
 
     /**
@@ -104,7 +121,7 @@ public final class RedisConnector implements AutoCloseable {
      * @throws RateLimitUnavailableException at once if not connected yet (a connect is retried in the
      *     background at most every 500 ms) or closed
      */
-    public RedisClusterAsyncCommands<String, String> commands() {
+    RedisClusterAsyncCommands<String, String> commands() {
         RedisClusterAsyncCommands<String, String> c = commands;
         if (c != null) {
             return c;
@@ -112,14 +129,16 @@ public final class RedisConnector implements AutoCloseable {
         if (closed) {
             throw new RateLimitUnavailableException("Redis connector closed", null);
         }
-        if (System.nanoTime() - lastAttemptNanos >= RETRY_CONNECT_NANOS) {
+        if (!started.get()) {
+            start();
+        } else if (time.nanoTime() - lastAttemptNanos >= RETRY_CONNECT_NANOS) {
             startConnect();
         }
         throw new RateLimitUnavailableException("Redis not connected yet: " + description, null);
     }
 
     /** @return whether the shared connection exists and is open */
-    public boolean isConnected() {
+    boolean isConnected() {
         StatefulConnection<String, String> c = connection;
         return c != null && c.isOpen();
     }
@@ -131,13 +150,14 @@ public final class RedisConnector implements AutoCloseable {
      * @return whether connected within the timeout
      * @throws InterruptedException if interrupted
      */
-    public boolean awaitConnected(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    boolean awaitConnected(Duration timeout) throws InterruptedException {
+        start();
+        long deadline = time.nanoTime() + timeout.toNanos();
         while (!firstConnect.await(50, TimeUnit.MILLISECONDS)) {
-            if (System.nanoTime() >= deadline) {
+            if (time.nanoTime() - deadline >= 0) {
                 return false;
             }
-            if (System.nanoTime() - lastAttemptNanos >= RETRY_CONNECT_NANOS) {
+            if (time.nanoTime() - lastAttemptNanos >= RETRY_CONNECT_NANOS) {
                 startConnect();
             }
         }
@@ -148,7 +168,7 @@ public final class RedisConnector implements AutoCloseable {
         if (closed || !connecting.compareAndSet(false, true)) {
             return;
         }
-        lastAttemptNanos = System.nanoTime();
+        lastAttemptNanos = time.nanoTime();
         CompletableFuture<? extends StatefulConnection<String, String>> future;
         try {
             if (clusterClient != null) {
@@ -193,7 +213,7 @@ public final class RedisConnector implements AutoCloseable {
     }
 
     /** @return the description without credentials */
-    public String description() {
+    String description() {
         return description;
     }
 

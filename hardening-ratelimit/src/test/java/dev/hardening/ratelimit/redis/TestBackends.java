@@ -1,4 +1,4 @@
-package dev.hardening.ratelimit;
+package dev.hardening.ratelimit.redis;
 
 import java.time.Duration;
 

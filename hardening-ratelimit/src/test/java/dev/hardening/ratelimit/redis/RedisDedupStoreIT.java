@@ -1,4 +1,6 @@
-package dev.hardening.ratelimit;
+package dev.hardening.ratelimit.redis;
+
+import dev.hardening.ratelimit.*;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,8 +17,8 @@ class RedisDedupStoreIT {
              RedisBackend b = TestBackends.patientBackend(server.uri())) {
             assertThat(a.awaitConnected(Duration.ofSeconds(10))).isTrue();
             assertThat(b.awaitConnected(Duration.ofSeconds(10))).isTrue();
-            DedupStore first = DedupStore.redis(a, "github", Duration.ofHours(24));
-            DedupStore second = DedupStore.redis(b, "github", Duration.ofHours(24));
+            DedupStore first = a.dedupStore("github", Duration.ofHours(24));
+            DedupStore second = b.dedupStore("github", Duration.ofHours(24));
             assertThat(first.markIfFirst("delivery-1")).isTrue();
             assertThat(second.markIfFirst("delivery-1")).isFalse();
             long pttl = server.withCommands(c -> c.pttl("dedup:github:delivery-1"));
