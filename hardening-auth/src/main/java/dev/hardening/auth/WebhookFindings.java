@@ -1,5 +1,6 @@
 package dev.hardening.auth;
 
+import dev.hardening.auth.internal.Hmac;
 import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.Finding;
 import dev.hardening.config.Secret;
@@ -15,14 +16,15 @@ final class WebhookFindings {
     private WebhookFindings() {
     }
 
-    static List<Finding> of(String setting, Supplier<Optional<Secret>> secret, AppEnvironment env) {
+    static List<Finding> of(String setting, Supplier<Optional<Secret>> secret, Supplier<Optional<Secret>> previous,
+                            AppEnvironment env) {
         String rule = "Auth: webhook signatures";
         Optional<Secret> s;
         try {
             s = secret.get();
         } catch (RuntimeException e) {
             return List.of(new Finding("HA-W001", env.policyViolation(), rule, setting,
-                    "the secret cannot be read (" + e.getClass().getSimpleName() + "); deliveries are refused with 503",
+                    "the secret cannot be read; deliveries are refused with 503",
                     "set " + setting + " or " + setting + "_FILE"));
         }
         if (s == null || s.isEmpty()) {
@@ -35,7 +37,8 @@ final class WebhookFindings {
                     "secret is short (" + s.get().describe() + ")", "use at least " + MIN_SECRET_LENGTH
                     + " random characters, e.g. openssl rand -hex 32"));
         }
+        int rotating = Hmac.candidates(s.get(), previous).size() - 1;
         return List.of(Finding.pass("HA-W001", rule, setting, "set (" + s.get().describe() + "), HMAC-SHA256 verified in constant time"
-                + (s.get().previous().isEmpty() ? "" : ", " + s.get().previous().size() + " previous secret(s) accepted"), ""));
+                + (rotating == 0 ? "" : ", " + rotating + " previous secret(s) accepted during a rotation"), ""));
     }
 }
