@@ -30,8 +30,12 @@ public final class UrlRules {
             throw new IllegalArgumentException(field + ": " + value + " (expected: an absolute https URL)", e);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null
-                || uri.getRawUserInfo() != null) {
+        if (uri.getRawUserInfo() != null) {
+            // The value is not echoed: user info may be a password.
+            throw new IllegalArgumentException(field + ": a URL with user info (expected: an absolute https URL "
+                    + "without query, fragment or user info)");
+        }
+        if (uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new IllegalArgumentException(field + ": " + value
                     + " (expected: an absolute https URL without query, fragment or user info)");
         }
