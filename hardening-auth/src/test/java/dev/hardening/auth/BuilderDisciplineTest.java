@@ -85,4 +85,22 @@ class BuilderDisciplineTest {
                 JwksSettings.defaults(), List.of())).hasMessage("timeSource: null");
         assertThat(DefaultTokenVerifier.class.getConstructors()).isEmpty();
     }
+
+    @Test
+    void corsAndVerifiedTokenOptionsAreSetOnce() {
+        CorsPolicy.Builder cors = CorsPolicy.builder(dev.hardening.config.AppEnvironment.PRODUCTION)
+                .allowOrigins("https://app.example").allowOrigins("https://admin.example")
+                .allowMethods("GET").allowHeaders("Authorization").exposeHeaders("ETag")
+                .allowCredentials(true).maxAge(Duration.ofMinutes(10));
+        assertThatThrownBy(() -> cors.allowMethods("POST")).hasMessage("methods: already set");
+        assertThatThrownBy(() -> cors.allowHeaders("X-Other")).hasMessage("headers: already set");
+        assertThatThrownBy(() -> cors.exposeHeaders("X-Other")).hasMessage("exposedHeaders: already set");
+        assertThatThrownBy(() -> cors.allowCredentials(false)).hasMessage("credentials: already set");
+        assertThatThrownBy(() -> cors.maxAge(Duration.ZERO)).hasMessage("maxAge: already set");
+        assertThat(cors.build()).isNotNull();
+
+        VerifiedToken.Builder token = VerifiedToken.builder().subject("alice").keyId(null);
+        assertThatThrownBy(() -> token.subject("mallory")).hasMessage("subject: already set");
+        assertThatThrownBy(() -> token.keyId("k1")).hasMessage("keyId: already set");
+    }
 }
