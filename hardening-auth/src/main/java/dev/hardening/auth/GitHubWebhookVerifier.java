@@ -1,6 +1,7 @@
 package dev.hardening.auth;
 
 import dev.hardening.auth.internal.Hmac;
+import dev.hardening.auth.internal.WebhookFindings;
 import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.Finding;
 import dev.hardening.config.Secret;

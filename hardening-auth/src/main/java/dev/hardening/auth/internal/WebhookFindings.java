@@ -1,6 +1,5 @@
-package dev.hardening.auth;
+package dev.hardening.auth.internal;
 
-import dev.hardening.auth.internal.Hmac;
 import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.Finding;
 import dev.hardening.config.Secret;
@@ -8,15 +7,26 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** Startup findings shared by the webhook verifiers. */
-final class WebhookFindings {
+/**
+ * Startup findings shared by the webhook verifiers of the API package (which is why it is public;
+ * other modules must not use it). Stateless and thread-safe.
+ */
+public final class WebhookFindings {
 
-    static final int MIN_SECRET_LENGTH = 20;
+    /** Shortest webhook secret that passes: 20 characters. */
+    public static final int MIN_SECRET_LENGTH = 20;
 
     private WebhookFindings() {
     }
 
-    static List<Finding> of(String setting, Supplier<Optional<Secret>> secret, Supplier<Optional<Secret>> previous,
+    /**
+     * @param setting  the secret's setting name
+     * @param secret   the current secret's supplier
+     * @param previous the previous secret's supplier
+     * @param env      the environment
+     * @return the findings (HA-W001 / HA-W002), never naming a secret value
+     */
+    public static List<Finding> of(String setting, Supplier<Optional<Secret>> secret, Supplier<Optional<Secret>> previous,
                             AppEnvironment env) {
         String rule = "Auth: webhook signatures";
         Optional<Secret> s;
