@@ -13,13 +13,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Checks API keys (shared tokens) against SHA-256 hashes: the plaintext keys are never kept.
  * Several keys may be active at once (rotation); every stored hash is compared, in constant time,
  * on every call, so timing reveals neither which key matched nor how much of it. Keys are meant to
  * be long random strings (at least {@link #MIN_KEY_LENGTH} characters), which is why a plain
- * SHA-256 suffices. Immutable and thread-safe.
+ * SHA-256 suffices.
+ *
+ * <p>Rotation without restart: {@link #ofKeys(Supplier)} reads the keys at every call, so a key
+ * added to or removed from the configuration applies to the next request (a key's
+ * {@link Secret#previous()} values are accepted while they are set). Only that variant keeps the
+ * supplier, and with it whatever the supplier holds. Immutable and thread-safe.
  */
 public final class ApiKeyVerifier implements StartupCheck {
 
@@ -29,10 +35,60 @@ public final class ApiKeyVerifier implements StartupCheck {
     private record Stored(String id, byte[] hash) {
     }
 
+    /** Fixed hashes, or null when the keys come from {@link #live}. */
     private final List<Stored> hashes;
+    private final Supplier<Map<String, Secret>> live;
 
-    private ApiKeyVerifier(List<Stored> hashes) {
+    private ApiKeyVerifier(List<Stored> hashes, Supplier<Map<String, Secret>> live) {
         this.hashes = hashes;
+        this.live = live;
+    }
+
+    /**
+     * A verifier that reads its keys at every call, for rotation without restart. Keys shorter
+     * than {@link #MIN_KEY_LENGTH} are never accepted (and the startup finding says so); an empty
+     * map, a null map or a supplier that fails accepts no key.
+     *
+     * @param keysById key id (safe to log) → key, read at every {@link #verify} call
+     * @return the verifier
+     * @throws NullPointerException if the supplier is null
+     */
+    public static ApiKeyVerifier ofKeys(Supplier<Map<String, Secret>> keysById) {
+        return new ApiKeyVerifier(null, Objects.requireNonNull(keysById, "keysById"));
+    }
+
+    /** @return the hashes of the keys now configured, short keys left out */
+    private List<Stored> currentHashes() {
+        if (hashes != null) {
+            return hashes;
+        }
+        Map<String, Secret> keys;
+        try {
+            keys = live.get();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        if (keys == null) {
+            return List.of();
+        }
+        List<Stored> h = new ArrayList<>();
+        keys.forEach((id, key) -> {
+            if (id != null && key != null && key.length() >= MIN_KEY_LENGTH) {
+                for (Secret s : key.candidates()) {
+                    h.add(new Stored(id, hashOf(s)));
+                }
+            }
+        });
+        return h;
+    }
+
+    private static byte[] hashOf(Secret s) {
+        byte[] bytes = s.bytes();
+        try {
+            return sha256(bytes);
+        } finally {
+            java.util.Arrays.fill(bytes, (byte) 0);
+        }
     }
 
     /**
@@ -48,9 +104,7 @@ public final class ApiKeyVerifier implements StartupCheck {
                         + MIN_KEY_LENGTH + " random characters)");
             }
             for (Secret s : key.candidates()) {
-                byte[] bytes = s.bytes();
-                h.add(new Stored(id, sha256(bytes)));
-                java.util.Arrays.fill(bytes, (byte) 0);
+                h.add(new Stored(id, hashOf(s)));
             }
         });
         return of(h);
@@ -77,7 +131,7 @@ public final class ApiKeyVerifier implements StartupCheck {
         if (h.isEmpty()) {
             throw new IllegalArgumentException("api keys: none (expected: at least one)");
         }
-        return new ApiKeyVerifier(List.copyOf(h));
+        return new ApiKeyVerifier(List.copyOf(h), null);
     }
 
     /**
@@ -102,6 +156,8 @@ public final class ApiKeyVerifier implements StartupCheck {
     }
 
     /**
+     * Compares the presented key with every active key hash in constant time.
+     *
      * @param presented the key from the request, may be null
      * @return the id of the matching key, or empty
      */
@@ -111,7 +167,7 @@ public final class ApiKeyVerifier implements StartupCheck {
         }
         byte[] digest = sha256(presented.toString().getBytes(StandardCharsets.UTF_8));
         String match = null;
-        for (Stored e : hashes) {
+        for (Stored e : currentHashes()) {
             if (MessageDigest.isEqual(digest, e.hash()) && match == null) {
                 match = e.id();
             }
@@ -121,7 +177,38 @@ public final class ApiKeyVerifier implements StartupCheck {
 
     @Override
     public List<Finding> findings(AppEnvironment environment) {
+        if (hashes == null) {
+            return liveFindings(environment);
+        }
         return List.of(Finding.pass("HA-K001", "Auth: API keys", "api keys", hashes.size()
                 + " active key hash(es); compared in constant time; plaintext not kept", ""));
+    }
+
+    private List<Finding> liveFindings(AppEnvironment environment) {
+        String rule = "Auth: API keys";
+        Map<String, Secret> keys;
+        try {
+            keys = live.get();
+        } catch (RuntimeException e) {
+            keys = null;
+        }
+        if (keys == null || keys.isEmpty()) {
+            return List.of(new Finding("HA-K002", environment.policyViolation(), rule, "api keys",
+                    "no api key is configured: every request is refused", "configure at least one key"));
+        }
+        List<Finding> out = new ArrayList<>();
+        int usable = 0;
+        for (Map.Entry<String, Secret> e : keys.entrySet()) {
+            if (e.getValue() == null || e.getValue().length() < MIN_KEY_LENGTH) {
+                out.add(new Finding("HA-K003", environment.policyViolation(), rule, "api key " + e.getKey(),
+                        "key is short (" + (e.getValue() == null ? "unset" : e.getValue().describe())
+                                + ") and is never accepted", "use at least " + MIN_KEY_LENGTH + " random characters"));
+            } else {
+                usable++;
+            }
+        }
+        out.add(0, Finding.pass("HA-K001", rule, "api keys", usable
+                + " active key(s), read at every request (rotation without restart); compared in constant time", ""));
+        return out;
     }
 }

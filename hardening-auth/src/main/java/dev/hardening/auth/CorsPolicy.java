@@ -1,6 +1,7 @@
 package dev.hardening.auth;
 
 import dev.hardening.config.AppEnvironment;
+import dev.hardening.config.Checks;
 import dev.hardening.config.Finding;
 import dev.hardening.config.StartupCheck;
 import java.net.URI;
@@ -186,15 +187,19 @@ public final class CorsPolicy implements StartupCheck {
         return out;
     }
 
-    /** Builds a {@link CorsPolicy}; every value is validated when added. Not thread-safe. */
+    /**
+     * Builds a {@link CorsPolicy}; every value is validated when added. {@link #allowOrigins} adds
+     * origins at each call; every other option may be set once ({@code "maxAge: already set"}).
+     * Not thread-safe.
+     */
     public static final class Builder {
         private final AppEnvironment environment;
         private final Set<String> origins = new LinkedHashSet<>();
-        private List<String> methods = List.of("GET", "POST");
-        private List<String> headers = List.of("Authorization", "Content-Type");
-        private List<String> exposed = List.of();
-        private boolean credentials;
-        private Duration maxAge = DEFAULT_MAX_AGE;
+        private List<String> methods;
+        private List<String> headers;
+        private List<String> exposed;
+        private Boolean credentials;
+        private Duration maxAge;
 
         private Builder(AppEnvironment environment) {
             this.environment = environment;
@@ -240,8 +245,15 @@ public final class CorsPolicy implements StartupCheck {
             return o.toLowerCase(Locale.ROOT);
         }
 
-        /** @param values explicit methods (upper case), no {@code *} @return this builder */
+        /**
+         * @param values explicit methods (upper case), no {@code *}; default GET, POST
+         * @return this builder
+         * @throws IllegalStateException if already set
+         */
         public Builder allowMethods(String... values) {
+            if (methods != null) {
+                throw new IllegalStateException("methods: already set");
+            }
             List<String> list = new ArrayList<>();
             for (String m : values) {
                 if (m == null || !METHOD.matcher(m).matches()) {
@@ -253,15 +265,23 @@ public final class CorsPolicy implements StartupCheck {
             return this;
         }
 
-        /** @param values explicit request header names, no {@code *} @return this builder */
+        /**
+         * @param values explicit request header names, no {@code *}; default Authorization, Content-Type
+         * @return this builder
+         * @throws IllegalStateException if already set
+         */
         public Builder allowHeaders(String... values) {
-            this.headers = tokens("header", values);
+            this.headers = Checks.setOnce(headers, tokens("header", values), "headers");
             return this;
         }
 
-        /** @param values response headers scripts may read @return this builder */
+        /**
+         * @param values response headers scripts may read; default none
+         * @return this builder
+         * @throws IllegalStateException if already set
+         */
         public Builder exposeHeaders(String... values) {
-            this.exposed = tokens("exposed header", values);
+            this.exposed = Checks.setOnce(exposed, tokens("exposed header", values), "exposedHeaders");
             return this;
         }
 
@@ -276,15 +296,23 @@ public final class CorsPolicy implements StartupCheck {
             return list;
         }
 
-        /** @param value whether cookies/credentials may be sent; default false @return this builder */
+        /**
+         * @param value whether cookies/credentials may be sent; default false
+         * @return this builder
+         * @throws IllegalStateException if already set
+         */
         public Builder allowCredentials(boolean value) {
-            this.credentials = value;
+            this.credentials = Checks.setOnce(credentials, value, "credentials");
             return this;
         }
 
-        /** @param value preflight cache time, 0 to {@link #MAX_MAX_AGE} @return this builder */
+        /**
+         * @param value preflight cache time, 0 to {@link #MAX_MAX_AGE}; default {@link #DEFAULT_MAX_AGE}
+         * @return this builder
+         * @throws IllegalStateException if already set
+         */
         public Builder maxAge(Duration value) {
-            Objects.requireNonNull(value, "maxAge");
+            Checks.setOnce(maxAge, value, "maxAge");
             if (value.isNegative() || value.compareTo(MAX_MAX_AGE) > 0) {
                 throw new IllegalArgumentException("maxAge: " + value + " (expected: PT0S to " + MAX_MAX_AGE + ")");
             }
@@ -294,6 +322,21 @@ public final class CorsPolicy implements StartupCheck {
 
         /** @return the policy (an empty origin list grants nothing) */
         public CorsPolicy build() {
+            if (methods == null) {
+                methods = List.of("GET", "POST");
+            }
+            if (headers == null) {
+                headers = List.of("Authorization", "Content-Type");
+            }
+            if (exposed == null) {
+                exposed = List.of();
+            }
+            if (credentials == null) {
+                credentials = false;
+            }
+            if (maxAge == null) {
+                maxAge = DEFAULT_MAX_AGE;
+            }
             return new CorsPolicy(this);
         }
     }

@@ -1,6 +1,7 @@
 package dev.hardening.auth;
 
 import dev.hardening.auth.internal.Hmac;
+import dev.hardening.auth.internal.WebhookFindings;
 import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.Finding;
 import dev.hardening.config.Secret;
@@ -14,11 +15,16 @@ import java.util.function.Supplier;
  * Verifies GitHub's {@code X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the raw body>}.
  *
  * <pre>{@code
- * WebhookVerifier github = GitHubWebhookVerifier.of("WEBHOOK_SECRET", () -> config.webhookSecret());
+ * WebhookVerifier github = GitHubWebhookVerifier.of("WEBHOOK_SECRET", config::webhookSecret,
+ *         config::webhookSecretPrevious);
  * }</pre>
  *
- * <p>Rejects: no secret configured (503), missing header, anything but {@code sha256=} and 64 hex
- * digits, and a MAC that matches neither the current nor a previous secret. Thread-safe.
+ * <p>Secret rotation without restart: both suppliers are read at every delivery, so a new current
+ * value applies to the next delivery; while the previous value is set, signatures made with it
+ * still verify, and once it is removed they do not. Every candidate is compared in constant time.
+ *
+ * <p>Rejects: no current secret configured (503), missing header, anything but {@code sha256=} and
+ * 64 hex digits, and a MAC that matches neither the current nor a previous secret. Thread-safe.
  */
 public final class GitHubWebhookVerifier implements WebhookVerifier {
 
@@ -27,20 +33,41 @@ public final class GitHubWebhookVerifier implements WebhookVerifier {
 
     private final String settingName;
     private final Supplier<Optional<Secret>> secret;
+    private final Supplier<Optional<Secret>> previous;
 
-    private GitHubWebhookVerifier(String settingName, Supplier<Optional<Secret>> secret) {
+    private GitHubWebhookVerifier(String settingName, Supplier<Optional<Secret>> secret,
+                                  Supplier<Optional<Secret>> previous) {
         this.settingName = settingName;
         this.secret = secret;
+        this.previous = previous;
     }
 
     /**
+     * A verifier with one secret setting (its {@link Secret#previous()} values are accepted too).
+     *
      * @param settingName the name of the setting holding the secret (for messages and findings), such as {@code WEBHOOK_SECRET}
      * @param secret      read at every delivery; empty means unset
      * @return the verifier
+     * @throws NullPointerException if an argument is null
      */
     public static GitHubWebhookVerifier of(String settingName, Supplier<Optional<Secret>> secret) {
+        return of(settingName, secret, Optional::empty);
+    }
+
+    /**
+     * A verifier that accepts the current secret and, during a rotation, the previous one.
+     *
+     * @param settingName the name of the setting holding the current secret, such as {@code WEBHOOK_SECRET}
+     * @param current     read at every delivery; empty means unset (deliveries are refused with 503)
+     * @param previous    read at every delivery; while present its signatures are accepted too; empty
+     *                    (or a supplier that fails) means no rotation is in progress
+     * @return the verifier
+     * @throws NullPointerException if an argument is null
+     */
+    public static GitHubWebhookVerifier of(String settingName, Supplier<Optional<Secret>> current,
+                                           Supplier<Optional<Secret>> previous) {
         return new GitHubWebhookVerifier(Objects.requireNonNull(settingName, "settingName"),
-                Objects.requireNonNull(secret, "secret"));
+                Objects.requireNonNull(current, "current"), Objects.requireNonNull(previous, "previous"));
     }
 
     @Override
@@ -58,7 +85,7 @@ public final class GitHubWebhookVerifier implements WebhookVerifier {
         if (presented == null) {
             throw new WebhookRejectedException(WebhookRejection.MALFORMED_SIGNATURE, HEADER + " is not sha256=<64 hex digits>");
         }
-        if (!Hmac.matchesAny(current.get().candidates(), List.of(presented), body)) {
+        if (!Hmac.matchesAny(Hmac.candidates(current.get(), previous), List.of(presented), body)) {
             throw new WebhookRejectedException(WebhookRejection.BAD_SIGNATURE, "signature does not match the body");
         }
     }
@@ -76,6 +103,6 @@ public final class GitHubWebhookVerifier implements WebhookVerifier {
 
     @Override
     public List<Finding> findings(AppEnvironment environment) {
-        return WebhookFindings.of(settingName, secret, environment);
+        return WebhookFindings.of(settingName, secret, previous, environment);
     }
 }

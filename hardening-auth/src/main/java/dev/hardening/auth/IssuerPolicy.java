@@ -1,12 +1,12 @@
 package dev.hardening.auth;
 
 import dev.hardening.auth.internal.UrlRules;
+import dev.hardening.config.Checks;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -21,8 +21,13 @@ import java.util.Set;
  * {@link #MAX_CLOCK_SKEW}); maximum lifetime ({@code exp - iat}) {@link #DEFAULT_MAX_LIFETIME}.
  * An audience is required (for ID tokens the client id is the audience).
  *
- * <p>Issuer and JWKS URLs must be {@code https}; {@code http} is accepted only for a loopback
- * host (local development and tests), and the startup report flags it.
+ * <p>Issuer and JWKS URLs should be {@code https}. Plain {@code http} is accepted on any host (an
+ * identity provider inside a private network), but the verifier's startup finding {@code HA-A002}
+ * flags it: keys fetched over an unauthenticated channel can be replaced by anyone on the network
+ * path. It is a WARN outside production and a FAIL in production, which an operator can only
+ * accept with a silence of {@code HA-A002}.
+ *
+ * <p>The builder's options are set at most once each ({@code "clockSkew: already set"}).
  */
 public final class IssuerPolicy {
 
@@ -77,7 +82,7 @@ public final class IssuerPolicy {
      *
      * @param issuer the issuer identifier, exactly as in tokens' {@code iss}
      * @return a builder
-     * @throws IllegalArgumentException if the issuer is not an https URL (or http on loopback)
+     * @throws IllegalArgumentException if the issuer is not an absolute http(s) URL without query, fragment or user info
      */
     public static Builder discovery(String issuer) {
         checkUrl("issuer", issuer);
@@ -90,7 +95,7 @@ public final class IssuerPolicy {
      * @param issuer  the issuer identifier, exactly as in tokens' {@code iss} (any string)
      * @param jwksUri the JWKS URL
      * @return a builder
-     * @throws IllegalArgumentException if the JWKS URL is not https (or http on loopback)
+     * @throws IllegalArgumentException if the JWKS URL is not an absolute http(s) URL without query, fragment or user info
      */
     public static Builder jwksUri(String issuer, URI jwksUri) {
         Objects.requireNonNull(jwksUri, "jwksUri");
@@ -160,10 +165,15 @@ public final class IssuerPolicy {
         return maxLifetime;
     }
 
-    /** @return whether any URL of this policy uses plain http (loopback only) */
+    /** @return whether the keys are fetched over plain http (the issuer URL for discovery, else the JWKS URL) */
     public boolean usesPlainHttp() {
+        return plainHttpUrl().isPresent();
+    }
+
+    /** @return the plain-http URL the keys are fetched from (discovery issuer or JWKS URL), if any */
+    public Optional<String> plainHttpUrl() {
         String u = keySource == KeySource.DISCOVERY ? issuer : jwksUri.map(URI::toString).orElse("https:");
-        return u.toLowerCase(Locale.ROOT).startsWith("http:");
+        return UrlRules.isPlainHttp(u) ? Optional.of(u) : Optional.empty();
     }
 
     @Override
@@ -191,11 +201,12 @@ public final class IssuerPolicy {
         private final URI jwksUri;
         private final String staticJwks;
         private final Set<String> audiences = new LinkedHashSet<>();
-        private Set<String> algorithms = ASYMMETRIC_ALGORITHMS;
-        private TokenProfile profile = TokenProfile.ACCESS_TOKEN;
+        private boolean audienceSet;
+        private Set<String> algorithms;
+        private TokenProfile profile;
         private String clientId;
-        private Duration clockSkew = DEFAULT_CLOCK_SKEW;
-        private Duration maxLifetime = DEFAULT_MAX_LIFETIME;
+        private Duration clockSkew;
+        private Duration maxLifetime;
 
         private Builder(String issuer, KeySource keySource, URI jwksUri, String staticJwks) {
             this.issuer = issuer;
@@ -205,12 +216,18 @@ public final class IssuerPolicy {
         }
 
         /**
-         * Adds accepted audiences; a token is accepted if any of its {@code aud} values is one of them.
+         * Sets the accepted audiences; a token is accepted if any of its {@code aud} values is one of them.
          *
          * @param values one or more non-blank audiences
          * @return this builder
+         * @throws IllegalStateException    if audiences were already set
+         * @throws IllegalArgumentException if no value is given or a value is blank
          */
         public Builder audience(String... values) {
+            if (audienceSet) {
+                throw new IllegalStateException("audience: already set");
+            }
+            audienceSet = true;
             if (values.length == 0) {
                 throw new IllegalArgumentException("audience: empty (expected: at least one value)");
             }
@@ -226,8 +243,12 @@ public final class IssuerPolicy {
          * @param values a non-empty subset of {@link #ASYMMETRIC_ALGORITHMS}
          * @return this builder
          * @throws IllegalArgumentException for {@code none}, HS* or any other algorithm
+         * @throws IllegalStateException    if already set
          */
         public Builder algorithms(String... values) {
+            if (algorithms != null) {
+                throw new IllegalStateException("algorithms: already set");
+            }
             if (values.length == 0) {
                 throw new IllegalArgumentException("algorithms: empty (expected: a subset of " + ASYMMETRIC_ALGORITHMS + ")");
             }
@@ -245,27 +266,30 @@ public final class IssuerPolicy {
         /**
          * @param value the token kind; {@link TokenProfile#ID_TOKEN} also needs {@link #clientId(String)}
          * @return this builder
+         * @throws IllegalStateException if already set
          */
         public Builder profile(TokenProfile value) {
-            this.profile = Objects.requireNonNull(value, "profile");
+            this.profile = Checks.setOnce(profile, value, "profile");
             return this;
         }
 
         /**
          * @param value the OAuth client id; for ID tokens it is added to the accepted audiences
          * @return this builder
+         * @throws IllegalStateException if already set
          */
         public Builder clientId(String value) {
-            this.clientId = requireText("clientId", value);
+            this.clientId = Checks.setOnce(clientId, requireText("clientId", value), "clientId");
             return this;
         }
 
         /**
-         * @param value allowed clock skew, 0 to {@link #MAX_CLOCK_SKEW}
+         * @param value allowed clock skew, 0 to {@link #MAX_CLOCK_SKEW}; default {@link #DEFAULT_CLOCK_SKEW}
          * @return this builder
+         * @throws IllegalStateException if already set
          */
         public Builder clockSkew(Duration value) {
-            Objects.requireNonNull(value, "clockSkew");
+            Checks.setOnce(clockSkew, value, "clockSkew");
             if (value.isNegative() || value.compareTo(MAX_CLOCK_SKEW) > 0) {
                 throw new IllegalArgumentException("clockSkew: " + value + " (expected: 0 to " + MAX_CLOCK_SKEW + ")");
             }
@@ -274,11 +298,12 @@ public final class IssuerPolicy {
         }
 
         /**
-         * @param value maximum {@code exp - iat}, positive, at most 30 days
+         * @param value maximum {@code exp - iat}, positive, at most 30 days; default {@link #DEFAULT_MAX_LIFETIME}
          * @return this builder
+         * @throws IllegalStateException if already set
          */
         public Builder maxLifetime(Duration value) {
-            Objects.requireNonNull(value, "maxLifetime");
+            Checks.setOnce(maxLifetime, value, "maxLifetime");
             if (value.isZero() || value.isNegative() || value.compareTo(Duration.ofDays(30)) > 0) {
                 throw new IllegalArgumentException("maxLifetime: " + value + " (expected: > 0 and <= P30D)");
             }
@@ -291,6 +316,18 @@ public final class IssuerPolicy {
          * @throws IllegalStateException if no audience is set (access tokens) or no client id (ID tokens)
          */
         public IssuerPolicy build() {
+            if (algorithms == null) {
+                algorithms = ASYMMETRIC_ALGORITHMS;
+            }
+            if (profile == null) {
+                profile = TokenProfile.ACCESS_TOKEN;
+            }
+            if (clockSkew == null) {
+                clockSkew = DEFAULT_CLOCK_SKEW;
+            }
+            if (maxLifetime == null) {
+                maxLifetime = DEFAULT_MAX_LIFETIME;
+            }
             if (profile == TokenProfile.ID_TOKEN) {
                 if (clientId == null) {
                     throw new IllegalStateException("clientId: unset (expected: the OAuth client id for the ID_TOKEN profile)");

@@ -1,6 +1,7 @@
 package dev.hardening.auth;
 
 import java.time.Duration;
+import dev.hardening.config.Checks;
 import java.util.Objects;
 
 /**
@@ -98,7 +99,7 @@ public final class JwksSettings {
         return DEFAULTS;
     }
 
-    /** @return a builder starting from the defaults */
+    /** @return a builder whose unset options take the defaults */
     public static Builder builder() {
         return new Builder();
     }
@@ -178,23 +179,26 @@ public final class JwksSettings {
         return maxKidlessCandidates;
     }
 
-    /** Builds {@link JwksSettings}; every setter validates its range at once. Not thread-safe. */
+    /**
+     * Builds {@link JwksSettings}; every setter validates its range at once and may be called once
+     * ({@code "maxWait: already set"}); unset options take the defaults above. Not thread-safe.
+     */
     public static final class Builder {
-        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private Duration readTimeout = DEFAULT_READ_TIMEOUT;
-        private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
-        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
-        private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
-        private Duration cacheTtl = DEFAULT_CACHE_TTL;
-        private Duration minCacheTtl = DEFAULT_MIN_CACHE_TTL;
-        private Duration maxCacheTtl = DEFAULT_MAX_CACHE_TTL;
-        private Duration refreshWindow = DEFAULT_REFRESH_WINDOW;
-        private int refreshesPerWindow = DEFAULT_REFRESHES_PER_WINDOW;
-        private Duration maxWait = DEFAULT_MAX_WAIT;
-        private Duration outageTolerance = DEFAULT_OUTAGE_TOLERANCE;
-        private int negativeCacheSize = DEFAULT_NEGATIVE_CACHE_SIZE;
-        private int maxKeys = DEFAULT_MAX_KEYS;
-        private int maxKidlessCandidates = DEFAULT_MAX_KIDLESS_CANDIDATES;
+        private Duration connectTimeout;
+        private Duration readTimeout;
+        private Integer maxResponseBytes;
+        private Integer maxAttempts;
+        private Duration initialBackoff;
+        private Duration cacheTtl;
+        private Duration minCacheTtl;
+        private Duration maxCacheTtl;
+        private Duration refreshWindow;
+        private Integer refreshesPerWindow;
+        private Duration maxWait;
+        private Duration outageTolerance;
+        private Integer negativeCacheSize;
+        private Integer maxKeys;
+        private Integer maxKidlessCandidates;
 
         private Builder() {
         }
@@ -216,91 +220,91 @@ public final class JwksSettings {
 
         /** @param v 1 ms to 30 s @return this builder */
         public Builder connectTimeout(Duration v) {
-            connectTimeout = range("connectTimeout", v, Duration.ofMillis(1), Duration.ofSeconds(30));
+            connectTimeout = Checks.setOnce(connectTimeout, range("connectTimeout", v, Duration.ofMillis(1), Duration.ofSeconds(30)), "connectTimeout");
             return this;
         }
 
         /** @param v 1 ms to 30 s @return this builder */
         public Builder readTimeout(Duration v) {
-            readTimeout = range("readTimeout", v, Duration.ofMillis(1), Duration.ofSeconds(30));
+            readTimeout = Checks.setOnce(readTimeout, range("readTimeout", v, Duration.ofMillis(1), Duration.ofSeconds(30)), "readTimeout");
             return this;
         }
 
         /** @param v 1 KiB to 16 MiB @return this builder */
         public Builder maxResponseBytes(int v) {
-            maxResponseBytes = range("maxResponseBytes", v, 1024, 16 * 1024 * 1024);
+            maxResponseBytes = Checks.setOnce(maxResponseBytes, range("maxResponseBytes", v, 1024, 16 * 1024 * 1024), "maxResponseBytes");
             return this;
         }
 
         /** @param v 1 to 10 @return this builder */
         public Builder maxAttempts(int v) {
-            maxAttempts = range("maxAttempts", v, 1, 10);
+            maxAttempts = Checks.setOnce(maxAttempts, range("maxAttempts", v, 1, 10), "maxAttempts");
             return this;
         }
 
         /** @param v 1 ms to 10 s @return this builder */
         public Builder initialBackoff(Duration v) {
-            initialBackoff = range("initialBackoff", v, Duration.ofMillis(1), Duration.ofSeconds(10));
+            initialBackoff = Checks.setOnce(initialBackoff, range("initialBackoff", v, Duration.ofMillis(1), Duration.ofSeconds(10)), "initialBackoff");
             return this;
         }
 
         /** @param v 1 s to 7 days @return this builder */
         public Builder cacheTtl(Duration v) {
-            cacheTtl = range("cacheTtl", v, Duration.ofSeconds(1), Duration.ofDays(7));
+            cacheTtl = Checks.setOnce(cacheTtl, range("cacheTtl", v, Duration.ofSeconds(1), Duration.ofDays(7)), "cacheTtl");
             return this;
         }
 
         /** @param v 1 s to 1 day @return this builder */
         public Builder minCacheTtl(Duration v) {
-            minCacheTtl = range("minCacheTtl", v, Duration.ofSeconds(1), Duration.ofDays(1));
+            minCacheTtl = Checks.setOnce(minCacheTtl, range("minCacheTtl", v, Duration.ofSeconds(1), Duration.ofDays(1)), "minCacheTtl");
             return this;
         }
 
         /** @param v 1 s to 7 days @return this builder */
         public Builder maxCacheTtl(Duration v) {
-            maxCacheTtl = range("maxCacheTtl", v, Duration.ofSeconds(1), Duration.ofDays(7));
+            maxCacheTtl = Checks.setOnce(maxCacheTtl, range("maxCacheTtl", v, Duration.ofSeconds(1), Duration.ofDays(7)), "maxCacheTtl");
             return this;
         }
 
         /** @param v 1 s to 1 h @return this builder */
         public Builder refreshWindow(Duration v) {
-            refreshWindow = range("refreshWindow", v, Duration.ofSeconds(1), Duration.ofHours(1));
+            refreshWindow = Checks.setOnce(refreshWindow, range("refreshWindow", v, Duration.ofSeconds(1), Duration.ofHours(1)), "refreshWindow");
             return this;
         }
 
         /** @param v 1 to 10 @return this builder */
         public Builder refreshesPerWindow(int v) {
-            refreshesPerWindow = range("refreshesPerWindow", v, 1, 10);
+            refreshesPerWindow = Checks.setOnce(refreshesPerWindow, range("refreshesPerWindow", v, 1, 10), "refreshesPerWindow");
             return this;
         }
 
         /** @param v 0 to 10 s @return this builder */
         public Builder maxWait(Duration v) {
-            maxWait = range("maxWait", v, Duration.ZERO, Duration.ofSeconds(10));
+            maxWait = Checks.setOnce(maxWait, range("maxWait", v, Duration.ZERO, Duration.ofSeconds(10)), "maxWait");
             return this;
         }
 
         /** @param v 0 to 7 days @return this builder */
         public Builder outageTolerance(Duration v) {
-            outageTolerance = range("outageTolerance", v, Duration.ZERO, Duration.ofDays(7));
+            outageTolerance = Checks.setOnce(outageTolerance, range("outageTolerance", v, Duration.ZERO, Duration.ofDays(7)), "outageTolerance");
             return this;
         }
 
         /** @param v 1 to 1,000,000 @return this builder */
         public Builder negativeCacheSize(int v) {
-            negativeCacheSize = range("negativeCacheSize", v, 1, 1_000_000);
+            negativeCacheSize = Checks.setOnce(negativeCacheSize, range("negativeCacheSize", v, 1, 1_000_000), "negativeCacheSize");
             return this;
         }
 
         /** @param v 1 to 1000 @return this builder */
         public Builder maxKeys(int v) {
-            maxKeys = range("maxKeys", v, 1, 1000);
+            maxKeys = Checks.setOnce(maxKeys, range("maxKeys", v, 1, 1000), "maxKeys");
             return this;
         }
 
         /** @param v 1 to 20 @return this builder */
         public Builder maxKidlessCandidates(int v) {
-            maxKidlessCandidates = range("maxKidlessCandidates", v, 1, 20);
+            maxKidlessCandidates = Checks.setOnce(maxKidlessCandidates, range("maxKidlessCandidates", v, 1, 20), "maxKidlessCandidates");
             return this;
         }
 
@@ -309,6 +313,51 @@ public final class JwksSettings {
          * @throws IllegalStateException if {@code minCacheTtl > maxCacheTtl} or the default TTL is outside them
          */
         public JwksSettings build() {
+            if (connectTimeout == null) {
+                connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+            }
+            if (readTimeout == null) {
+                readTimeout = DEFAULT_READ_TIMEOUT;
+            }
+            if (maxResponseBytes == null) {
+                maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+            }
+            if (maxAttempts == null) {
+                maxAttempts = DEFAULT_MAX_ATTEMPTS;
+            }
+            if (initialBackoff == null) {
+                initialBackoff = DEFAULT_INITIAL_BACKOFF;
+            }
+            if (cacheTtl == null) {
+                cacheTtl = DEFAULT_CACHE_TTL;
+            }
+            if (minCacheTtl == null) {
+                minCacheTtl = DEFAULT_MIN_CACHE_TTL;
+            }
+            if (maxCacheTtl == null) {
+                maxCacheTtl = DEFAULT_MAX_CACHE_TTL;
+            }
+            if (refreshWindow == null) {
+                refreshWindow = DEFAULT_REFRESH_WINDOW;
+            }
+            if (refreshesPerWindow == null) {
+                refreshesPerWindow = DEFAULT_REFRESHES_PER_WINDOW;
+            }
+            if (maxWait == null) {
+                maxWait = DEFAULT_MAX_WAIT;
+            }
+            if (outageTolerance == null) {
+                outageTolerance = DEFAULT_OUTAGE_TOLERANCE;
+            }
+            if (negativeCacheSize == null) {
+                negativeCacheSize = DEFAULT_NEGATIVE_CACHE_SIZE;
+            }
+            if (maxKeys == null) {
+                maxKeys = DEFAULT_MAX_KEYS;
+            }
+            if (maxKidlessCandidates == null) {
+                maxKidlessCandidates = DEFAULT_MAX_KIDLESS_CANDIDATES;
+            }
             if (minCacheTtl.compareTo(maxCacheTtl) > 0) {
                 throw new IllegalStateException("minCacheTtl: " + minCacheTtl + " (expected: <= maxCacheTtl " + maxCacheTtl + ")");
             }

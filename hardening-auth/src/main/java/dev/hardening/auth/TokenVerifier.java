@@ -1,8 +1,9 @@
 package dev.hardening.auth;
 
 import dev.hardening.auth.internal.DefaultTokenVerifier;
+import dev.hardening.config.Checks;
 import dev.hardening.config.StartupCheck;
-import java.time.Clock;
+import dev.hardening.config.TimeSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,10 @@ public interface TokenVerifier extends StartupCheck, AutoCloseable {
 
     /** 16 KiB. */
     int DEFAULT_MAX_TOKEN_BYTES = 16 * 1024;
+    /** Smallest size cap {@link Builder#maxTokenBytes(int)} accepts: 1 KiB. */
+    int MIN_MAX_TOKEN_BYTES = 1024;
+    /** Largest size cap {@link Builder#maxTokenBytes(int)} accepts: 1 MiB. */
+    int MAX_MAX_TOKEN_BYTES = 1024 * 1024;
 
     /**
      * Verifies a token against the issuer named in its {@code iss} claim.
@@ -76,10 +81,13 @@ public interface TokenVerifier extends StartupCheck, AutoCloseable {
         return new Builder();
     }
 
-    /** Builds a {@link TokenVerifier}. Not thread-safe; each option may be set once. */
+    /**
+     * Builds a {@link TokenVerifier}. Not thread-safe. Each option may be set once
+     * ({@code "timeSource: already set"}); {@link #issuer} and {@link #listener} add one more each call.
+     */
     final class Builder {
         private final Map<String, IssuerPolicy> issuers = new LinkedHashMap<>();
-        private Clock clock;
+        private TimeSource timeSource;
         private Integer maxTokenBytes;
         private JwksSettings jwks;
         private final List<JwksListener> listeners = new ArrayList<>();
@@ -103,30 +111,26 @@ public interface TokenVerifier extends StartupCheck, AutoCloseable {
         }
 
         /**
-         * @param value the clock for token times and cache ages; default the system UTC clock
+         * @param value the time source: its wall clock for token times, its monotonic reading for
+         *              cache ages, refresh windows and waits; default {@link TimeSource#system()}
          * @return this builder
+         * @throws IllegalStateException if already set
          */
-        public Builder clock(Clock value) {
-            Objects.requireNonNull(value, "clock");
-            if (clock != null) {
-                throw new IllegalStateException("clock: already set");
-            }
-            this.clock = value;
+        public Builder timeSource(TimeSource value) {
+            this.timeSource = Checks.setOnce(timeSource, value, "timeSource");
             return this;
         }
 
         /**
-         * @param value the size cap in bytes (characters of the compact form), 1 KiB to 1 MiB;
-         *              default {@link #DEFAULT_MAX_TOKEN_BYTES}
+         * @param value the size cap in bytes (characters of the compact form), {@link #MIN_MAX_TOKEN_BYTES}
+         *              to {@link #MAX_MAX_TOKEN_BYTES}; default {@link #DEFAULT_MAX_TOKEN_BYTES}
          * @return this builder
+         * @throws IllegalStateException    if already set
+         * @throws IllegalArgumentException if out of range
          */
         public Builder maxTokenBytes(int value) {
-            if (maxTokenBytes != null) {
-                throw new IllegalStateException("maxTokenBytes: already set");
-            }
-            if (value < 1024 || value > 1024 * 1024) {
-                throw new IllegalArgumentException("maxTokenBytes: " + value + " (expected: 1024 to 1048576)");
-            }
+            Checks.setOnce(maxTokenBytes, value, "maxTokenBytes");
+            Checks.inRange(value, MIN_MAX_TOKEN_BYTES, MAX_MAX_TOKEN_BYTES, "maxTokenBytes");
             this.maxTokenBytes = value;
             return this;
         }
@@ -134,13 +138,10 @@ public interface TokenVerifier extends StartupCheck, AutoCloseable {
         /**
          * @param value JWKS fetching and caching settings; default {@link JwksSettings#defaults()}
          * @return this builder
+         * @throws IllegalStateException if already set
          */
         public Builder jwks(JwksSettings value) {
-            Objects.requireNonNull(value, "jwks");
-            if (jwks != null) {
-                throw new IllegalStateException("jwks: already set");
-            }
-            this.jwks = value;
+            this.jwks = Checks.setOnce(jwks, value, "jwks");
             return this;
         }
 
@@ -161,8 +162,8 @@ public interface TokenVerifier extends StartupCheck, AutoCloseable {
             if (issuers.isEmpty()) {
                 throw new IllegalStateException("issuer: none (expected: at least one trusted issuer)");
             }
-            return new DefaultTokenVerifier(List.copyOf(issuers.values()),
-                    clock == null ? Clock.systemUTC() : clock,
+            return DefaultTokenVerifier.create(List.copyOf(issuers.values()),
+                    timeSource == null ? TimeSource.system() : timeSource,
                     maxTokenBytes == null ? DEFAULT_MAX_TOKEN_BYTES : maxTokenBytes,
                     jwks == null ? JwksSettings.defaults() : jwks,
                     List.copyOf(listeners));

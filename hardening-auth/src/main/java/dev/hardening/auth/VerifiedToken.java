@@ -1,5 +1,6 @@
 package dev.hardening.auth;
 
+import dev.hardening.config.Checks;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -215,86 +216,99 @@ public final class VerifiedToken {
         return "VerifiedToken[sub=" + subject + ", iss=" + issuer + ", exp=" + expiresAt + ", alg=" + algorithm + "]";
     }
 
-    /** Builds a {@link VerifiedToken}; not thread-safe. */
+    /**
+     * Builds a {@link VerifiedToken}; each option may be set once ({@code "subject: already set"}).
+     * Not thread-safe.
+     */
     public static final class Builder {
         private String subject;
         private String issuer;
-        private List<String> audiences = List.of();
+        private List<String> audiences;
         private Instant expiresAt;
         private Instant issuedAt;
         private Instant notBefore;
-        private String algorithm = "RS256";
+        private String algorithm;
         private String keyId;
         private String type;
-        private TokenProfile profile = TokenProfile.ACCESS_TOKEN;
-        private Map<String, Object> claims = Map.of();
+        private TokenProfile profile;
+        private Map<String, Object> claims;
+        private final java.util.Set<String> nullableSet = new java.util.HashSet<>();
 
         private Builder() {
         }
 
         /** @param v the subject @return this builder */
         public Builder subject(String v) {
-            this.subject = Objects.requireNonNull(v, "subject");
+            this.subject = Checks.setOnce(subject, v, "subject");
             return this;
         }
 
         /** @param v the issuer @return this builder */
         public Builder issuer(String v) {
-            this.issuer = Objects.requireNonNull(v, "issuer");
+            this.issuer = Checks.setOnce(issuer, v, "issuer");
             return this;
         }
 
         /** @param v the audiences @return this builder */
         public Builder audiences(List<String> v) {
-            this.audiences = List.copyOf(v);
+            this.audiences = List.copyOf(Checks.setOnce(audiences, v, "audiences"));
             return this;
         }
 
         /** @param v the expiry @return this builder */
         public Builder expiresAt(Instant v) {
-            this.expiresAt = Objects.requireNonNull(v, "expiresAt");
+            this.expiresAt = Checks.setOnce(expiresAt, v, "expiresAt");
             return this;
         }
 
         /** @param v the issue time @return this builder */
         public Builder issuedAt(Instant v) {
-            this.issuedAt = Objects.requireNonNull(v, "issuedAt");
+            this.issuedAt = Checks.setOnce(issuedAt, v, "issuedAt");
             return this;
         }
 
         /** @param v the not-before time, or null @return this builder */
         public Builder notBefore(Instant v) {
+            if (!nullableSet.add("notBefore")) {
+                throw new IllegalStateException("notBefore: already set");
+            }
             this.notBefore = v;
             return this;
         }
 
         /** @param v the algorithm @return this builder */
         public Builder algorithm(String v) {
-            this.algorithm = Objects.requireNonNull(v, "algorithm");
+            this.algorithm = Checks.setOnce(algorithm, v, "algorithm");
             return this;
         }
 
         /** @param v the key id, or null @return this builder */
         public Builder keyId(String v) {
+            if (!nullableSet.add("keyId")) {
+                throw new IllegalStateException("keyId: already set");
+            }
             this.keyId = v;
             return this;
         }
 
         /** @param v the typ header, or null @return this builder */
         public Builder type(String v) {
+            if (!nullableSet.add("type")) {
+                throw new IllegalStateException("type: already set");
+            }
             this.type = v;
             return this;
         }
 
         /** @param v the profile @return this builder */
         public Builder profile(TokenProfile v) {
-            this.profile = Objects.requireNonNull(v, "profile");
+            this.profile = Checks.setOnce(profile, v, "profile");
             return this;
         }
 
         /** @param v all claims @return this builder */
         public Builder claims(Map<String, Object> v) {
-            this.claims = Objects.requireNonNull(v, "claims");
+            this.claims = Checks.setOnce(claims, v, "claims");
             return this;
         }
 
@@ -307,6 +321,18 @@ public final class VerifiedToken {
             Objects.requireNonNull(issuer, "issuer");
             Objects.requireNonNull(expiresAt, "expiresAt");
             Objects.requireNonNull(issuedAt, "issuedAt");
+            if (audiences == null) {
+                audiences = List.of();
+            }
+            if (algorithm == null) {
+                algorithm = "RS256";
+            }
+            if (profile == null) {
+                profile = TokenProfile.ACCESS_TOKEN;
+            }
+            if (claims == null) {
+                claims = Map.of();
+            }
             return new VerifiedToken(this);
         }
     }

@@ -7,15 +7,14 @@ import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.FindingStatus;
 import dev.hardening.config.Secret;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import dev.hardening.testkit.FakeTime;
 
 /** Webhook verifiers, API keys, CORS policy validation and startup findings. */
 class EdgesTest {
@@ -51,7 +50,7 @@ class EdgesTest {
     void timestampedVerifierEnforcesTheReplayWindow() {
         Instant now = Instant.parse("2026-01-15T10:00:00Z");
         TimestampedWebhookVerifier v = TimestampedWebhookVerifier.builder("HOOK_SECRET", () -> Optional.of(SECRET))
-                .clock(Clock.fixed(now, ZoneOffset.UTC)).build();
+                .timeSource(FakeTime.startingAt(now)).build();
         v.verify(BODY, headers("Webhook-Signature", TimestampedWebhookVerifier.sign(SECRET, now.minusSeconds(60), BODY)));
         assertThatThrownBy(() -> v.verify(BODY, headers("Webhook-Signature",
                 TimestampedWebhookVerifier.sign(SECRET, now.minus(Duration.ofMinutes(6)), BODY))))

@@ -22,9 +22,7 @@ import java.io.ByteArrayOutputStream;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.hardening.testkit.FakeTime;
 
 /** Servlet filters, gRPC interceptor and the dev issuer, with small recording fakes. */
 class IntegrationsTest {
@@ -221,12 +220,12 @@ class IntegrationsTest {
 
     @Test
     void devIssuerKeyIsGeneratedOnceAndTrustedAfterARestart(@TempDir Path dir) {
-        Clock clock = Clock.fixed(Jwt.NOW, ZoneOffset.UTC);
+        FakeTime clock = FakeTime.startingAt(Jwt.NOW);
         DevIssuer first = DevIssuer.create(DevSecretStore.forEnvironment(AppEnvironment.DEV, dir), "orders-api", clock);
         String token = first.mint("alice", DevIssuer.DEFAULT_TTL);
 
         DevIssuer afterRestart = DevIssuer.create(DevSecretStore.forEnvironment(AppEnvironment.DEV, dir), "orders-api", clock);
-        TokenVerifier v = TokenVerifier.builder().issuer(afterRestart.policy().build()).clock(clock).build();
+        TokenVerifier v = TokenVerifier.builder().issuer(afterRestart.policy().build()).timeSource(clock).build();
         VerifiedToken t = v.verify(token);
         assertThat(t.subject()).isEqualTo("alice");
         assertThat(t.type()).contains("at+jwt");

@@ -17,14 +17,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.hardening.testkit.FakeTime;
 
 /** The JDK HttpServer adapters on a real server bound to loopback. */
 class JdkHttpAdapterTest {
@@ -206,7 +205,7 @@ class JdkHttpAdapterTest {
         down.stop(0);
         TokenVerifier v = TokenVerifier.builder()
                 .issuer(IssuerPolicy.jwksUri(issuer, URI.create(issuer + "/keys")).audience(Jwt.AUDIENCE).build())
-                .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .timeSource(FakeTime.startingAt(NOW))
                 .jwks(JwksSettings.builder().initialBackoff(java.time.Duration.ofMillis(1)).build())
                 .build();
         server.createContext("/down", ex -> send(ex, 200, "unreachable")).getFilters().add(BearerAuthFilter.of(v));

@@ -34,6 +34,7 @@ import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.hardening.testkit.FakeTime;
 
 /**
  * The verifier against an independently written OpenID provider, NAV's {@code mock-oauth2-server}
@@ -46,7 +47,7 @@ class MockOAuth2ServerIT {
     private static final String ISSUER_ID = "default";
     private static final String CLIENT_ID = "orders-client";
 
-    private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    private final FakeTime clock = FakeTime.startingAt(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
             .followRedirects(HttpClient.Redirect.NEVER).build();
     private final List<TokenVerifier> verifiers = new ArrayList<>();
@@ -55,7 +56,7 @@ class MockOAuth2ServerIT {
 
     /** A provider with a freshly generated key whose tokens carry the test clock's time. */
     private MockOAuth2Server provider(OAuth2HttpServer httpServer) {
-        OAuth2TokenProvider tokens = new OAuth2TokenProvider(new KeyProvider(List.of()), clock::instant);
+        OAuth2TokenProvider tokens = new OAuth2TokenProvider(new KeyProvider(List.of()), clock::now);
         return new MockOAuth2Server(new OAuth2Config(false, null, null, false, tokens, Set.of(), httpServer));
     }
 
@@ -115,7 +116,7 @@ class MockOAuth2ServerIT {
     }
 
     private TokenVerifier verifier(IssuerPolicy policy) {
-        TokenVerifier v = TokenVerifier.builder().issuer(policy).clock(clock)
+        TokenVerifier v = TokenVerifier.builder().issuer(policy).timeSource(clock)
                 .jwks(JwksSettings.builder().initialBackoff(Duration.ofMillis(1)).build()).build();
         verifiers.add(v);
         return v;
@@ -238,7 +239,7 @@ class MockOAuth2ServerIT {
         drainJwksRequests();
 
         // 2,000 tokens signed by someone else under random kids: all rejected, the provider barely asked.
-        long now = clock.instant().getEpochSecond();
+        long now = clock.now().getEpochSecond();
         for (int i = 0; i < 2000; i++) {
             String forged = Jwt.token().claim("iss", issuer()).claim("aud", "orders-api").claim("iat", now)
                     .claim("exp", now + 60).alg("RS256", UUID.randomUUID().toString()).sign(TestKeys.RSA);

@@ -18,12 +18,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import dev.hardening.testkit.FakeTime;
 
 /** The JWKS cache against WireMock playing the identity provider: discovery, rotation, faults, floods. */
 class RemoteJwksIT {
 
     private final FakeIdp idp = new FakeIdp();
-    private final MutableClock clock = new MutableClock(NOW);
+    private final FakeTime clock = FakeTime.startingAt(NOW);
     private final List<JwksEvent> events = new CopyOnWriteArrayList<>();
     private final List<TokenVerifier> verifiers = new ArrayList<>();
 
@@ -40,7 +41,7 @@ class RemoteJwksIT {
     private TokenVerifier viaJwksUri(JwksSettings settings) {
         TokenVerifier v = TokenVerifier.builder()
                 .issuer(IssuerPolicy.jwksUri(idp.issuer(), idp.jwksUri()).audience(AUDIENCE).build())
-                .clock(clock)
+                .timeSource(clock)
                 .jwks(settings)
                 .listener(events::add)
                 .listener(e -> {
@@ -54,7 +55,7 @@ class RemoteJwksIT {
     private TokenVerifier viaDiscovery() {
         TokenVerifier v = TokenVerifier.builder()
                 .issuer(IssuerPolicy.discovery(idp.issuer()).audience(AUDIENCE).build())
-                .clock(clock)
+                .timeSource(clock)
                 .jwks(fast().build())
                 .build();
         verifiers.add(v);
@@ -66,7 +67,7 @@ class RemoteJwksIT {
     }
 
     private String tokenAt(String kid, java.security.KeyPair key) {
-        long now = clock.instant().getEpochSecond();
+        long now = clock.now().getEpochSecond();
         return Jwt.token().claim("iss", idp.issuer()).claim("iat", now).claim("exp", now + 600).alg("RS256", kid).sign(key);
     }
 
@@ -156,7 +157,7 @@ class RemoteJwksIT {
             slowBody.jwks(aResponse().withStatus(200).withBody(jwks(TestKeys.RSA, "k1")).withChunkedDribbleDelay(20, 3000));
             TokenVerifier v2 = TokenVerifier.builder()
                     .issuer(IssuerPolicy.jwksUri(slowBody.issuer(), slowBody.jwksUri()).audience(AUDIENCE).build())
-                    .clock(clock).jwks(fast().maxAttempts(1).readTimeout(Duration.ofMillis(300)).build()).build();
+                    .timeSource(clock).jwks(fast().maxAttempts(1).readTimeout(Duration.ofMillis(300)).build()).build();
             verifiers.add(v2);
             v2.warmUp().join();
             assertThat(v2.status().get(0).lastFailureKind()).contains("timeout");
@@ -310,8 +311,8 @@ class RemoteJwksIT {
         assertThat(IssuerPolicy.DEFAULT_CLOCK_SKEW).isEqualTo(Duration.ofSeconds(60));
         assertThatThrownBy(() -> JwksSettings.builder().maxWait(Duration.ofSeconds(11)))
                 .hasMessage("maxWait: PT11S (expected: PT0S to PT10S)");
-        assertThatThrownBy(() -> IssuerPolicy.discovery("http://idp.example.com"))
-                .hasMessage("issuer: http://idp.example.com (expected: https; http only for localhost)");
+        assertThatThrownBy(() -> IssuerPolicy.discovery("ftp://idp.example.com"))
+                .hasMessage("issuer: ftp://idp.example.com (expected: an https URL, or http with the HA-A002 finding)");
         assertThatThrownBy(() -> IssuerPolicy.discovery("https://idp.example.com").build())
                 .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("audience: unset");
     }

@@ -8,14 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.hardening.testkit.FakeTime;
 
 /** The attack suite: every token here must be rejected with the stated reason, and nothing leaks. */
 class TokenVerifierAttackTest {
@@ -25,7 +24,7 @@ class TokenVerifierAttackTest {
     static TokenVerifier verifier(String jwks) {
         return TokenVerifier.builder()
                 .issuer(IssuerPolicy.staticKeys(ISSUER, jwks).audience(AUDIENCE).build())
-                .clock(Clock.fixed(NOW, ZoneOffset.UTC))
+                .timeSource(FakeTime.startingAt(NOW))
                 .build();
     }
 
@@ -212,7 +211,7 @@ class TokenVerifierAttackTest {
     void rejectsAlgorithmsOutsideTheIssuersAllowList() {
         TokenVerifier v = TokenVerifier.builder()
                 .issuer(IssuerPolicy.staticKeys(ISSUER, TestKeys.standardJwks()).audience(AUDIENCE).algorithms("ES256").build())
-                .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+                .timeSource(FakeTime.startingAt(NOW)).build();
         assertThatThrownBy(() -> v.verify(token().sign(TestKeys.RSA)))
                 .extracting(e -> ((TokenRejectedException) e).reason()).isEqualTo(RejectionReason.ALGORITHM_NOT_ALLOWED);
         assertThat(v.verify(token().alg("ES256", "ec1").sign(TestKeys.EC_P256)).subject()).isEqualTo("alice");
@@ -272,7 +271,7 @@ class TokenVerifierAttackTest {
         TokenVerifier ids = TokenVerifier.builder()
                 .issuer(IssuerPolicy.staticKeys(ISSUER, TestKeys.standardJwks()).profile(TokenProfile.ID_TOKEN)
                         .clientId("web-app").build())
-                .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+                .timeSource(FakeTime.startingAt(NOW)).build();
         String goodId = token().claim("aud", "web-app").claim("nonce", "n-1").sign(TestKeys.RSA);
         assertThat(ids.verifyIdToken(goodId, "n-1").subject()).isEqualTo("alice");
         assertThatThrownBy(() -> ids.verifyIdToken(goodId, "n-2"))
@@ -296,7 +295,7 @@ class TokenVerifierAttackTest {
         TokenVerifier at = TokenVerifier.builder()
                 .issuer(IssuerPolicy.staticKeys(ISSUER, TestKeys.standardJwks()).audience(AUDIENCE)
                         .profile(TokenProfile.RFC9068_ACCESS_TOKEN).build())
-                .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+                .timeSource(FakeTime.startingAt(NOW)).build();
         Jwt good = token().header("typ", "at+jwt").claim("client_id", "cli").claim("jti", "j1");
         assertThat(at.verify(good.sign(TestKeys.RSA)).clientId()).contains("cli");
         assertThatThrownBy(() -> at.verify(token().claim("client_id", "cli").claim("jti", "j1").sign(TestKeys.RSA)))
@@ -313,7 +312,7 @@ class TokenVerifierAttackTest {
                         .audience(AUDIENCE).build())
                 .issuer(IssuerPolicy.staticKeys("https://other.test", TestKeys.jwks(TestKeys.jwk(TestKeys.RSA_2, "rsa1").toJSONString()))
                         .audience(AUDIENCE).build())
-                .clock(Clock.fixed(NOW, ZoneOffset.UTC)).build();
+                .timeSource(FakeTime.startingAt(NOW)).build();
         assertThat(multi.verify(token().sign(TestKeys.RSA)).issuer()).isEqualTo(ISSUER);
         assertThat(multi.verify(token().claim("iss", "https://other.test").sign(TestKeys.RSA_2)).issuer()).isEqualTo("https://other.test");
         // A token of one issuer signed with the other issuer's key is forged.

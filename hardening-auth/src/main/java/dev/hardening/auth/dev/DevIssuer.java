@@ -13,8 +13,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.hardening.auth.IssuerPolicy;
 import dev.hardening.config.DevSecretStore;
+import dev.hardening.config.TimeSource;
 import java.text.ParseException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * JWK set; no HTTP is involved. The store refuses production, so this class cannot run there.
  *
  * <pre>{@code
- * DevIssuer dev = DevIssuer.create(DevSecretStore.forEnvironment(env, DevSecretStore.DEFAULT_DIRECTORY), "orders-api", Clock.systemUTC());
+ * DevIssuer dev = DevIssuer.create(DevSecretStore.forEnvironment(env, DevSecretStore.DEFAULT_DIRECTORY), "orders-api", TimeSource.system());
  * TokenVerifier verifier = TokenVerifier.builder().issuer(dev.policy().build()).build();
  * String token = dev.mint("alice", DevIssuer.DEFAULT_TTL);
  * }</pre>
@@ -49,12 +49,12 @@ public final class DevIssuer {
 
     private final RSAKey key;
     private final String audience;
-    private final Clock clock;
+    private final TimeSource time;
 
-    private DevIssuer(RSAKey key, String audience, Clock clock) {
+    private DevIssuer(RSAKey key, String audience, TimeSource time) {
         this.key = key;
         this.audience = audience;
-        this.clock = clock;
+        this.time = time;
     }
 
     /**
@@ -62,14 +62,15 @@ public final class DevIssuer {
      *
      * @param store    the dev secret store (which itself refuses production)
      * @param audience the audience tokens are minted for (the service's {@code OIDC_AUDIENCE})
-     * @param clock    the clock for {@code iat}/{@code exp}
+     * @param time     the time source for {@code iat}/{@code exp}, usually {@link TimeSource#system()}
      * @return the issuer
      * @throws IllegalStateException if the stored key cannot be read
+     * @throws NullPointerException  if an argument is null
      */
-    public static DevIssuer create(DevSecretStore store, String audience, Clock clock) {
+    public static DevIssuer create(DevSecretStore store, String audience, TimeSource time) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(audience, "audience");
-        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(time, "time");
         String json = store.getOrCreate(KEY_NAME, () -> {
             try {
                 return new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
@@ -79,7 +80,7 @@ public final class DevIssuer {
             }
         });
         try {
-            return new DevIssuer(RSAKey.parse(json), audience, clock);
+            return new DevIssuer(RSAKey.parse(json), audience, time);
         } catch (ParseException e) {
             throw new IllegalStateException("dev issuer: stored key " + KEY_NAME + " is not a valid RSA JWK; delete it to regenerate", e);
         }
@@ -110,7 +111,7 @@ public final class DevIssuer {
         if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofHours(24)) > 0) {
             throw new IllegalArgumentException("ttl: " + ttl + " (expected: PT1S to PT24H)");
         }
-        Instant now = clock.instant();
+        Instant now = time.now();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
                 .subject(subject)

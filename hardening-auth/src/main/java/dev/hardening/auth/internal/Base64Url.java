@@ -8,7 +8,7 @@ import java.util.Base64;
  * no padding, no whitespace, a length that can encode whole bytes, and zero unused trailing bits,
  * so that every byte string has exactly one accepted encoding. Stateless and thread-safe.
  */
-public final class Base64Url {
+final class Base64Url {
 
     /** The 6-bit value of each ASCII character, or -1 outside the base64url alphabet. */
     private static final byte[] VALUE = new byte[128];

@@ -12,7 +12,7 @@ import java.util.Set;
  * against a {@link KeyProvider}. Shared by the JWT verifier ({@link DefaultTokenVerifier}) and the
  * signature-only {@link SignatureVerifier}, so both apply exactly the same rules. Immutable.
  */
-public final class CompactJws {
+final class CompactJws {
 
     private static final Set<String> UNTRUSTED_HEADERS = Set.of("jku", "x5u", "jwk", "x5c");
 

@@ -10,10 +10,11 @@ import dev.hardening.auth.TokenProfile;
 import dev.hardening.auth.TokenVerifier;
 import dev.hardening.auth.VerifiedToken;
 import dev.hardening.config.AppEnvironment;
+import dev.hardening.config.Checks;
 import dev.hardening.config.Finding;
+import dev.hardening.config.TimeSource;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -30,10 +32,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The verifier behind {@link TokenVerifier#builder()}. Thread-safe: all state is immutable or in
- * the per-issuer {@link KeyProvider}s.
+ * The verifier behind {@link TokenVerifier#builder()}. Public only so that the builder in the
+ * API package can reach {@link #create}; other modules must not use it (ModuleBoundaries).
+ * Thread-safe: all state is immutable or in the per-issuer {@link KeyProvider}s.
  */
 public final class DefaultTokenVerifier implements TokenVerifier {
+
+    /** Finding id of an issuer whose keys are fetched over plain http (WARN outside production, FAIL in it). */
+    public static final String PLAIN_HTTP_FINDING = "HA-A002";
 
     private static final Set<String> ID_TOKEN_ONLY_CLAIMS = Set.of("nonce", "at_hash", "c_hash");
 
@@ -41,20 +47,42 @@ public final class DefaultTokenVerifier implements TokenVerifier {
     }
 
     private final Map<String, Issuer> issuers = new LinkedHashMap<>();
-    private final Clock clock;
+    private final TimeSource time;
     private final int maxTokenBytes;
     private final ThreadPoolExecutor executor;
 
     /**
-     * @param policies      trusted issuers
-     * @param clock         time source
-     * @param maxTokenBytes size cap
+     * Builds a verifier from the builder's options, re-checking every one of them, so that this
+     * entry point accepts nothing the builder would refuse.
+     *
+     * @param policies      trusted issuers, at least one, each issuer once
+     * @param time          the time source
+     * @param maxTokenBytes size cap, {@link TokenVerifier#MIN_MAX_TOKEN_BYTES} to {@link TokenVerifier#MAX_MAX_TOKEN_BYTES}
      * @param settings      JWKS settings
      * @param listeners     event listeners
+     * @return the verifier; nothing is fetched yet
+     * @throws IllegalStateException    if there is no issuer
+     * @throws IllegalArgumentException if an issuer appears twice or the size cap is out of range
+     * @throws NullPointerException     if an argument is null
      */
-    public DefaultTokenVerifier(List<IssuerPolicy> policies, Clock clock, int maxTokenBytes, JwksSettings settings,
-                                List<JwksListener> listeners) {
-        this.clock = clock;
+    public static TokenVerifier create(List<IssuerPolicy> policies, TimeSource time, int maxTokenBytes,
+                                       JwksSettings settings, List<JwksListener> listeners) {
+        List<IssuerPolicy> issuers = List.copyOf(Checks.notNull(policies, "issuer"));
+        if (issuers.isEmpty()) {
+            throw new IllegalStateException("issuer: none (expected: at least one trusted issuer)");
+        }
+        if (issuers.stream().map(IssuerPolicy::issuer).distinct().count() != issuers.size()) {
+            throw new IllegalArgumentException("issuer: added twice (expected: each issuer added once)");
+        }
+        Checks.inRange(maxTokenBytes, TokenVerifier.MIN_MAX_TOKEN_BYTES, TokenVerifier.MAX_MAX_TOKEN_BYTES, "maxTokenBytes");
+        return new DefaultTokenVerifier(issuers, Checks.notNull(time, "timeSource"), maxTokenBytes,
+                Checks.notNull(settings, "jwks"), List.copyOf(Checks.notNull(listeners, "listener")));
+    }
+
+    private DefaultTokenVerifier(List<IssuerPolicy> policies, TimeSource time, int maxTokenBytes, JwksSettings settings,
+                                 List<JwksListener> listeners) {
+        Objects.requireNonNull(policies);
+        this.time = time;
         this.maxTokenBytes = maxTokenBytes;
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(0, 2 * policies.size() + 2, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -68,12 +96,12 @@ public final class DefaultTokenVerifier implements TokenVerifier {
             KeyProvider provider;
             if (p.keySource() == IssuerPolicy.KeySource.STATIC) {
                 provider = new StaticKeys(p.issuer(), p.staticJwks().orElseThrow(), settings.maxKeys(),
-                        settings.maxKidlessCandidates(), clock);
+                        settings.maxKidlessCandidates(), time);
             } else {
                 if (fetcher == null) {
                     fetcher = new HttpFetcher(settings.connectTimeout(), settings.readTimeout(), settings.maxResponseBytes());
                 }
-                provider = new RemoteJwks(p, settings, clock, executor, fetcher, listeners);
+                provider = JwksStack.remote(p, settings, time, executor, fetcher, listeners);
             }
             issuers.put(p.issuer(), new Issuer(p, provider));
         }
@@ -158,7 +186,7 @@ public final class DefaultTokenVerifier implements TokenVerifier {
 
     private VerifiedToken checkClaims(IssuerPolicy policy, RegisteredClaims claims, Map<String, Object> raw,
                                       JwsAlgorithm alg, String kid, String typ, Optional<String> nonce) {
-        Instant now = clock.instant();
+        Instant now = time.now();
         Duration skew = policy.clockSkew();
         Instant exp = claims.expiresAt();
         Instant iat = claims.issuedAt();
@@ -274,8 +302,12 @@ public final class DefaultTokenVerifier implements TokenVerifier {
                         "use OIDC_ISSUER with the real identity provider in production");
                 out.add(f);
             } else if (p.usesPlainHttp()) {
-                out.add(new Finding("HA-A002", environment.policyViolation(), rule, p.issuer(),
-                        "keys are fetched over plain http (loopback)", "use an https issuer / JWKS URL"));
+                // Stable id: operators silence HA-A002 by this id (with a reason and an expiry).
+                out.add(new Finding(PLAIN_HTTP_FINDING, environment.policyViolation(), rule, p.issuer(),
+                        "signing keys are fetched over plain http (" + p.plainHttpUrl().orElse("") + "): over an "
+                                + "unauthenticated channel anyone on the network path can replace the keys and "
+                                + "forge tokens this service accepts",
+                        "use an https issuer / JWKS URL; or accept the risk with a silence of " + PLAIN_HTTP_FINDING));
             } else {
                 out.add(Finding.pass("HA-A003", rule, p.issuer(), "signature verified against the issuer's JWKS over https; "
                         + "algorithms " + p.algorithms() + "; audience " + p.audiences() + "; profile " + p.profile(), ""));

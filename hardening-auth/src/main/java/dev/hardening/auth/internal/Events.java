@@ -2,19 +2,19 @@ package dev.hardening.auth.internal;
 
 import dev.hardening.auth.JwksEvent;
 import dev.hardening.auth.JwksListener;
-import java.time.Clock;
+import dev.hardening.config.TimeSource;
 import java.util.List;
 
 /** Delivers events to listeners; a throwing listener is ignored. Thread-safe. */
 final class Events {
 
     private final String issuer;
-    private final Clock clock;
+    private final TimeSource time;
     private final List<JwksListener> listeners;
 
-    Events(String issuer, Clock clock, List<JwksListener> listeners) {
+    Events(String issuer, TimeSource time, List<JwksListener> listeners) {
         this.issuer = issuer;
-        this.clock = clock;
+        this.time = time;
         this.listeners = listeners;
     }
 
@@ -22,7 +22,7 @@ final class Events {
         if (listeners.isEmpty()) {
             return;
         }
-        JwksEvent event = new JwksEvent(type, issuer, clock.instant(), detail);
+        JwksEvent event = new JwksEvent(type, issuer, time.now(), detail);
         for (JwksListener l : listeners) {
             try {
                 l.onEvent(event);

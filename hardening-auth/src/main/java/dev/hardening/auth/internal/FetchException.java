@@ -1,7 +1,7 @@
 package dev.hardening.auth.internal;
 
 /** A failed discovery or JWKS fetch, with a short stable kind ({@code timeout}, {@code http_503} …). */
-public final class FetchException extends Exception {
+final class FetchException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
@@ -15,12 +15,12 @@ public final class FetchException extends Exception {
     }
 
     /** @return the kind, such as {@code timeout}, {@code connect}, {@code http_500}, {@code too_large}, {@code malformed} */
-    public String kind() {
+    String kind() {
         return kind;
     }
 
     /** @return whether another attempt may succeed */
-    public boolean retryable() {
+    boolean retryable() {
         return retryable;
     }
 }

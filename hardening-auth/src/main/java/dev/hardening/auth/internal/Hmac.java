@@ -3,8 +3,11 @@ package dev.hardening.auth.internal;
 import dev.hardening.config.Secret;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -60,6 +63,30 @@ public final class Hmac {
             out[i] = (byte) (hi << 4 | lo);
         }
         return out;
+    }
+
+    /**
+     * The secrets a delivery may be signed with right now, read from the suppliers at this call:
+     * the current secret (with its own {@link Secret#previous()} values), then the previous
+     * setting's value while it is set. A previous supplier that fails or returns null counts as
+     * unset (only the current secret is then accepted).
+     *
+     * @param current  the current secret, present
+     * @param previous the rotated-out secret's supplier
+     * @return every candidate, current first
+     */
+    public static List<Secret> candidates(Secret current, Supplier<Optional<Secret>> previous) {
+        List<Secret> all = new ArrayList<>(current.candidates());
+        Optional<Secret> old;
+        try {
+            old = previous.get();
+        } catch (RuntimeException e) {
+            old = Optional.empty();
+        }
+        if (old != null && old.isPresent()) {
+            all.addAll(old.get().candidates());
+        }
+        return all;
     }
 
     /** @return lower-case hex */

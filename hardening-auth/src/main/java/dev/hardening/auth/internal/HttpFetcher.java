@@ -26,10 +26,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * GETs small JSON documents with a connect timeout, a deadline for the whole response (slow
  * bodies included), a size cap and no redirects. Thread-safe.
  */
-public final class HttpFetcher {
+final class HttpFetcher {
 
     /** A successful response. */
-    public record Response(String body, Optional<String> cacheControl) {
+    record Response(String body, Optional<String> cacheControl) {
     }
 
     private final HttpClient client;
@@ -41,7 +41,7 @@ public final class HttpFetcher {
      * @param deadline       deadline for the whole response
      * @param maxBytes       body size cap
      */
-    public HttpFetcher(Duration connectTimeout, Duration deadline, int maxBytes) {
+    HttpFetcher(Duration connectTimeout, Duration deadline, int maxBytes) {
         this.client = HttpClient.newBuilder()
                 .connectTimeout(connectTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -55,7 +55,7 @@ public final class HttpFetcher {
      * @return the body (UTF-8) and the Cache-Control header
      * @throws FetchException on timeout, I/O error, non-200 status or an oversized body
      */
-    public Response get(URI uri) throws FetchException {
+    Response get(URI uri) throws FetchException {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .GET()
                 .timeout(deadline)
@@ -91,9 +91,9 @@ public final class HttpFetcher {
                 throw new FetchException("timeout", true, "no complete response from " + uri + " within " + deadline, c);
             }
             if (c instanceof IOException) {
-                throw new FetchException("io", true, "I/O error fetching " + uri + " (" + c.getClass().getSimpleName() + ")", c);
+                throw new FetchException("io", true, "I/O error fetching " + uri, c);
             }
-            throw new FetchException("io", true, "error fetching " + uri + " (" + c.getClass().getSimpleName() + ")", c);
+            throw new FetchException("io", true, "error fetching " + uri, c);
         }
         int status = response.statusCode();
         if (status != 200) {

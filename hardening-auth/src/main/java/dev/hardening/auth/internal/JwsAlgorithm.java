@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /** The asymmetric JWS algorithms the verifier knows, with their JCA mapping. */
-public enum JwsAlgorithm {
+enum JwsAlgorithm {
     RS256(KeyFamily.RSA, "SHA256withRSA", null, null, 0),
     RS384(KeyFamily.RSA, "SHA384withRSA", null, null, 0),
     RS512(KeyFamily.RSA, "SHA512withRSA", null, null, 0),

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** Supplies one issuer's verification keys. Thread-safe. */
-public interface KeyProvider {
+interface KeyProvider {
 
     /**
      * Keys that may have signed a token with this kid.

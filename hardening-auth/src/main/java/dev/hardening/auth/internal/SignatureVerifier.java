@@ -3,7 +3,7 @@ package dev.hardening.auth.internal;
 import dev.hardening.auth.IssuerPolicy;
 import dev.hardening.auth.JwksSettings;
 import dev.hardening.auth.TokenVerifier;
-import java.time.Clock;
+import dev.hardening.config.TimeSource;
 import java.util.Objects;
 import java.util.Set;
 
@@ -41,7 +41,7 @@ public final class SignatureVerifier {
         Objects.requireNonNull(jwkSetJson, "jwkSetJson");
         JwksSettings defaults = JwksSettings.defaults();
         KeyProvider keys = new StaticKeys("urn:hardening:signature-only", jwkSetJson, defaults.maxKeys(),
-                defaults.maxKidlessCandidates(), Clock.systemUTC(), true);
+                defaults.maxKidlessCandidates(), TimeSource.system(), true);
         return new SignatureVerifier(keys, IssuerPolicy.ASYMMETRIC_ALGORITHMS, TokenVerifier.DEFAULT_MAX_TOKEN_BYTES);
     }
 

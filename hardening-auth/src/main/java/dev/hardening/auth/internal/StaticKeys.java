@@ -1,7 +1,7 @@
 package dev.hardening.auth.internal;
 
 import dev.hardening.auth.JwksStatus;
-import java.time.Clock;
+import dev.hardening.config.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,19 +15,21 @@ final class StaticKeys implements KeyProvider {
     private final String issuer;
     private final List<VerificationKey> keys;
     private final int maxKidless;
-    private final Clock clock;
+    private final TimeSource time;
     private final Instant loadedAt;
+    private final long loadedNanos;
 
-    StaticKeys(String issuer, String json, int maxKeys, int maxKidless, Clock clock) {
-        this(issuer, json, maxKeys, maxKidless, clock, false);
+    StaticKeys(String issuer, String json, int maxKeys, int maxKidless, TimeSource time) {
+        this(issuer, json, maxKeys, maxKidless, time, false);
     }
 
     /** @param allowEmpty whether a set with no usable key is accepted (every token then has an unknown key) */
-    StaticKeys(String issuer, String json, int maxKeys, int maxKidless, Clock clock, boolean allowEmpty) {
+    StaticKeys(String issuer, String json, int maxKeys, int maxKidless, TimeSource time, boolean allowEmpty) {
         this.issuer = issuer;
         this.maxKidless = maxKidless;
-        this.clock = clock;
-        this.loadedAt = clock.instant();
+        this.time = time;
+        this.loadedAt = time.now();
+        this.loadedNanos = time.nanoTime();
         try {
             this.keys = KeySetParser.parse(json, maxKeys).keys();
         } catch (KeySetParser.MalformedKeySetException e) {
@@ -59,7 +61,7 @@ final class StaticKeys implements KeyProvider {
             ids.add(k.kid() == null ? "" : k.kid());
         }
         return new JwksStatus(issuer, JwksStatus.State.FRESH, List.copyOf(ids), Optional.of(loadedAt), Optional.empty(),
-                Optional.empty(), 0, Optional.of(Duration.between(loadedAt, clock.instant())), 0, 0, 0, 0, 0);
+                Optional.empty(), 0, Optional.of(Duration.ofNanos(time.nanoTime() - loadedNanos)), 0, 0, 0, 0, 0);
     }
 
     @Override

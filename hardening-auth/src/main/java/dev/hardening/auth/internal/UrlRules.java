@@ -4,7 +4,13 @@ import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
 
-/** URL rules for issuers and JWKS endpoints: https, or http on a loopback host only. */
+/**
+ * URL rules for issuers and JWKS endpoints: an absolute {@code https} or {@code http} URL with a
+ * host and no query, fragment or user info. Plain {@code http} is accepted anywhere (an identity
+ * provider inside a private network may have no TLS); the verifier's startup finding
+ * {@code HA-A002} flags it: WARN outside production, FAIL in production unless silenced.
+ * Stateless and thread-safe.
+ */
 public final class UrlRules {
 
     private UrlRules() {
@@ -24,20 +30,26 @@ public final class UrlRules {
             throw new IllegalArgumentException(field + ": " + value + " (expected: an absolute https URL)", e);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null
-                || uri.getRawUserInfo() != null) {
+        if (uri.getRawUserInfo() != null) {
+            // The value is not echoed: user info may be a password.
+            throw new IllegalArgumentException(field + ": a URL with user info (expected: an absolute https URL "
+                    + "without query, fragment or user info)");
+        }
+        if (uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new IllegalArgumentException(field + ": " + value
                     + " (expected: an absolute https URL without query, fragment or user info)");
         }
-        if (scheme.equals("https") || (scheme.equals("http") && isLoopback(uri.getHost()))) {
+        if (scheme.equals("https") || scheme.equals("http")) {
             return;
         }
-        throw new IllegalArgumentException(field + ": " + value + " (expected: https; http only for localhost)");
+        throw new IllegalArgumentException(field + ": " + value + " (expected: an https URL, or http with the HA-A002 finding)");
     }
 
-    /** @return whether the host names the loopback interface */
-    public static boolean isLoopback(String host) {
-        String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+    /**
+     * @param value a URL that passed {@link #check}
+     * @return whether it uses plain {@code http}
+     */
+    public static boolean isPlainHttp(String value) {
+        return value.regionMatches(true, 0, "http:", 0, 5);
     }
 }

@@ -12,7 +12,7 @@ import java.util.Objects;
  * A public key that passed the key policy, converted to JCA once and reused for every token.
  * Immutable and thread-safe (a new {@link Signature} per verification).
  */
-public final class VerificationKey {
+final class VerificationKey {
 
     private final String kid;
     private final JwsAlgorithm.KeyFamily family;
@@ -27,7 +27,7 @@ public final class VerificationKey {
      * @param algHint the JWK {@code alg}, or null
      * @param curve   the JOSE curve for EC/OKP, or null
      */
-    public VerificationKey(String kid, JwsAlgorithm.KeyFamily family, PublicKey key, String algHint, String curve) {
+    VerificationKey(String kid, JwsAlgorithm.KeyFamily family, PublicKey key, String algHint, String curve) {
         this.kid = kid;
         this.family = Objects.requireNonNull(family);
         this.key = Objects.requireNonNull(key);

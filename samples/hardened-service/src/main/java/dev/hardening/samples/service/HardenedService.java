@@ -19,6 +19,7 @@ import dev.hardening.config.DevSecretStore;
 import dev.hardening.config.EnvironmentChecks;
 import dev.hardening.config.StartupCheckException;
 import dev.hardening.config.StartupReport;
+import dev.hardening.config.TimeSource;
 import dev.hardening.lifecycle.Health;
 import dev.hardening.lifecycle.ShutdownCoordinator;
 import dev.hardening.lifecycle.jdkhttp.HealthHandlers;
@@ -32,7 +33,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -158,7 +158,7 @@ public final class HardenedService {
             Optional<DevIssuer> devIssuer = Optional.empty();
             if (!env.isProduction()) {
                 DevIssuer dev = DevIssuer.create(DevSecretStore.forEnvironment(env, DevSecretStore.DEFAULT_DIRECTORY),
-                        oidc.audience().orElse(DEV_AUDIENCE), Clock.systemUTC());
+                        oidc.audience().orElse(DEV_AUDIENCE), TimeSource.system());
                 tokens.issuer(dev.policy().build());
                 devIssuer = Optional.of(dev);
             }

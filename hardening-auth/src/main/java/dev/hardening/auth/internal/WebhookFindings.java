@@ -1,4 +1,4 @@
-package dev.hardening.auth;
+package dev.hardening.auth.internal;
 
 import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.Finding;
@@ -7,22 +7,34 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** Startup findings shared by the webhook verifiers. */
-final class WebhookFindings {
+/**
+ * Startup findings shared by the webhook verifiers of the API package (which is why it is public;
+ * other modules must not use it). Stateless and thread-safe.
+ */
+public final class WebhookFindings {
 
-    static final int MIN_SECRET_LENGTH = 20;
+    /** Shortest webhook secret that passes: 20 characters. */
+    public static final int MIN_SECRET_LENGTH = 20;
 
     private WebhookFindings() {
     }
 
-    static List<Finding> of(String setting, Supplier<Optional<Secret>> secret, AppEnvironment env) {
+    /**
+     * @param setting  the secret's setting name
+     * @param secret   the current secret's supplier
+     * @param previous the previous secret's supplier
+     * @param env      the environment
+     * @return the findings (HA-W001 / HA-W002), never naming a secret value
+     */
+    public static List<Finding> of(String setting, Supplier<Optional<Secret>> secret, Supplier<Optional<Secret>> previous,
+                            AppEnvironment env) {
         String rule = "Auth: webhook signatures";
         Optional<Secret> s;
         try {
             s = secret.get();
         } catch (RuntimeException e) {
             return List.of(new Finding("HA-W001", env.policyViolation(), rule, setting,
-                    "the secret cannot be read (" + e.getClass().getSimpleName() + "); deliveries are refused with 503",
+                    "the secret cannot be read; deliveries are refused with 503",
                     "set " + setting + " or " + setting + "_FILE"));
         }
         if (s == null || s.isEmpty()) {
@@ -35,7 +47,8 @@ final class WebhookFindings {
                     "secret is short (" + s.get().describe() + ")", "use at least " + MIN_SECRET_LENGTH
                     + " random characters, e.g. openssl rand -hex 32"));
         }
+        int rotating = Hmac.candidates(s.get(), previous).size() - 1;
         return List.of(Finding.pass("HA-W001", rule, setting, "set (" + s.get().describe() + "), HMAC-SHA256 verified in constant time"
-                + (s.get().previous().isEmpty() ? "" : ", " + s.get().previous().size() + " previous secret(s) accepted"), ""));
+                + (rotating == 0 ? "" : ", " + rotating + " previous secret(s) accepted during a rotation"), ""));
     }
 }
