@@ -55,14 +55,8 @@ public final class LocalLeaseProvider implements LeaseProvider {
 
     @Override
     public synchronized Optional<Lease> tryAcquire(String name, Duration ttl) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(ttl, "ttl");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("name: blank (expected: a lease name such as job:cleanup)");
-        }
-        if (ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException("ttl: " + ttl + " (expected: > 0)");
-        }
+        Checks.name(name, "name");
+        Checks.positive(ttl, "ttl");
         long now = clock.nanoTime();
         Entry e = entries.get(name);
         if (e != null && e.expiresAt - now > 0) {

@@ -19,14 +19,18 @@ final class DrainPhase implements PhaseStep {
     public void run(ShutdownRun run) {
         Deadline deadline = run.deadline(Phase.DRAIN);
         List<ShutdownSequence.Participant> ps = run.participants;
+        Deadline[] subs = new Deadline[ps.size()];
+        for (int i = 0; i < ps.size(); i++) {
+            subs[i] = deadline.atMost(ps.get(i).maxDrain());
+        }
         for (int i = 0; i < ps.size(); i++) {
             ShutdownSequence.Participant r = ps.get(i);
             run.inFlightAtStart[i] = ShutdownRun.safeInFlight(r.participant());
-            Deadline sub = deadline.atMost(r.maxDrain());
+            Deadline sub = subs[i];
             run.drains.add(run.start("drain-" + r.participant().name(), () -> r.participant().drain(sub)));
         }
         for (int i = 0; i < ps.size(); i++) {
-            run.drains.get(i).await(deadline.atMost(ps.get(i).maxDrain()));
+            run.drains.get(i).await(subs[i]);
         }
     }
 }

@@ -176,9 +176,9 @@ class JettyServerDrainTest {
     void builderOptionsCanBeSetOnce() throws Exception {
         start();
         assertThatThrownBy(() -> JettyServerDrain.builder(server).tracker(requests).tracker(requests))
-                .hasMessage("tracker was already set");
+                .hasMessage("tracker: already set");
         assertThatThrownBy(() -> JettyServerDrain.builder(server).name(""))
-                .hasMessage("name: blank (expected: a short name such as jetty)");
+                .hasMessage("name: '' (expected: 1 to 64 characters)");
     }
 
     private void awaitConnectRefused() throws InterruptedException {

@@ -157,9 +157,9 @@ class ServletDrainTest {
         assertThat(drain.name()).isEqualTo("web");
         assertThat(drain.drain(Deadline.after(Duration.ZERO))).isTrue();
         assertThatThrownBy(() -> ServletDrain.builder().maxInFlight(0))
-                .hasMessage("maxInFlight: 0 (expected: 1..1048576)");
+                .hasMessage("maxInFlight: 0 (expected: 1 to 1048576)");
         assertThatThrownBy(() -> ServletDrain.builder().name("a").name("b"))
-                .hasMessage("name was already set");
+                .hasMessage("name: already set");
     }
 
     private static RawHttpClient.Response get(int port, String path) {
