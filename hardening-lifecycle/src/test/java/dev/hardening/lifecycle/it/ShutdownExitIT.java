@@ -2,6 +2,7 @@ package dev.hardening.lifecycle.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hardening.lifecycle.RawHttp;
 import dev.hardening.lifecycle.ShutdownReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class ShutdownExitIT {
             RawHttp.Outcome[] slow = new RawHttp.Outcome[1];
             Thread t = new Thread(() -> {
                 try (RawHttp c = RawHttp.connect(port)) {
-                    slow[0] = c.get("/work?ms=30000&id=long", false);
+                    slow[0] = c.attempt("/work?ms=30000&id=long", false);
                 } catch (Exception e) {
                     slow[0] = RawHttp.Outcome.failed(e.getMessage());
                 }
@@ -65,7 +66,7 @@ class ShutdownExitIT {
             RawHttp.Outcome[] work = new RawHttp.Outcome[1];
             Thread t = new Thread(() -> {
                 try (RawHttp c = RawHttp.connect(port)) {
-                    work[0] = c.get("/work?ms=1500&id=busy", false);
+                    work[0] = c.attempt("/work?ms=1500&id=busy", false);
                 } catch (Exception e) {
                     work[0] = RawHttp.Outcome.failed(e.getMessage());
                 }
