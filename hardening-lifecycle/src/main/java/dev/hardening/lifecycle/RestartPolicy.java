@@ -2,7 +2,6 @@ package dev.hardening.lifecycle;
 
 import dev.hardening.config.Checks;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**

@@ -4,9 +4,6 @@ import dev.hardening.config.Checks;
 import dev.hardening.lifecycle.Deadline;
 import dev.hardening.lifecycle.DrainParticipant;
 import io.grpc.Server;
-import java.util.HashSet;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,7 +49,7 @@ public final class GrpcServerDrain implements DrainParticipant {
      * @return a builder
      */
     public static Builder builder(Server server) {
-        return new Builder(Objects.requireNonNull(server, "server"));
+        return new Builder(Checks.notNull(server, "server"));
     }
 
     @Override

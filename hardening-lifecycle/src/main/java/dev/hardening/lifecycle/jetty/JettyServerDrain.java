@@ -4,9 +4,6 @@ import dev.hardening.config.Checks;
 import dev.hardening.lifecycle.Deadline;
 import dev.hardening.lifecycle.DrainParticipant;
 import dev.hardening.lifecycle.servlet.ServletDrain;
-import java.util.HashSet;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -67,7 +64,7 @@ public final class JettyServerDrain implements DrainParticipant {
      * @return a builder
      */
     public static Builder builder(Server server) {
-        return new Builder(Objects.requireNonNull(server, "server"));
+        return new Builder(Checks.notNull(server, "server"));
     }
 
     @Override

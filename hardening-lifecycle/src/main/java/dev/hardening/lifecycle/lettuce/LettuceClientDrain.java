@@ -5,10 +5,7 @@ import dev.hardening.lifecycle.Deadline;
 import dev.hardening.lifecycle.DrainParticipant;
 import io.lettuce.core.AbstractRedisClient;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +53,7 @@ public final class LettuceClientDrain implements DrainParticipant {
      * @return a builder
      */
     public static Builder builder(AbstractRedisClient client) {
-        return new Builder(Objects.requireNonNull(client, "client"));
+        return new Builder(Checks.notNull(client, "client"));
     }
 
     @Override
