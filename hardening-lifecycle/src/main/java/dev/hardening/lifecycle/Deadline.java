@@ -1,10 +1,12 @@
 package dev.hardening.lifecycle;
 
+import dev.hardening.config.TimeSource;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A point in monotonic time by which something must be done. Immutable and thread-safe.
+ * A point in monotonic time, read from a {@link TimeSource}, by which something must be done.
+ * Immutable and thread-safe.
  *
  * <p>Durations longer than about 73 years are clamped, so {@code Deadline.after(ChronoUnit.FOREVER...)}
  * style values cannot overflow.
@@ -13,36 +15,37 @@ public final class Deadline {
 
     private static final long MAX_NANOS = Long.MAX_VALUE / 4;
 
-    private final NanoClock clock;
+    private final TimeSource clock;
     private final long atNanos;
 
-    private Deadline(NanoClock clock, long atNanos) {
+    private Deadline(TimeSource clock, long atNanos) {
         this.clock = clock;
         this.atNanos = atNanos;
     }
 
     /**
      * @param timeout how long from now; negative counts as zero
-     * @param clock   the monotonic clock to measure with
-     * @return a deadline {@code timeout} after the clock's current reading
+     * @param time    the time source whose monotonic reading the deadline is measured on
+     * @return a deadline {@code timeout} after the source's current reading
      * @throws NullPointerException if an argument is null
      */
-    public static Deadline after(Duration timeout, NanoClock clock) {
+    public static Deadline after(Duration timeout, TimeSource time) {
         Objects.requireNonNull(timeout, "timeout");
-        Objects.requireNonNull(clock, "clock");
+        TimeSource clock = Objects.requireNonNull(time, "timeSource");
         return new Deadline(clock, clock.nanoTime() + clampNanos(timeout));
     }
 
     /**
      * @param timeout how long from now
-     * @return a deadline {@code timeout} after now on the system monotonic clock
+     * @return a deadline {@code timeout} after now on {@link TimeSource#system()}
+     * @throws NullPointerException if {@code timeout} is null
      */
     public static Deadline after(Duration timeout) {
-        return after(timeout, NanoClock.system());
+        return after(timeout, TimeSource.system());
     }
 
-    /** @return the clock this deadline measures with */
-    public NanoClock clock() {
+    /** @return the time source this deadline is measured on */
+    public TimeSource timeSource() {
         return clock;
     }
 

@@ -1,5 +1,7 @@
 package dev.hardening.lifecycle;
 
+import dev.hardening.config.Checks;
+import dev.hardening.config.TimeSource;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -9,7 +11,7 @@ import java.util.Optional;
 
 /**
  * An in-process {@link LeaseProvider}: correct for a single instance and for tests, not across
- * processes. Expiry is measured on the injected {@link NanoClock}; fencing tokens come from one
+ * processes. Expiry is measured on the injected {@link TimeSource}; fencing tokens come from one
  * counter, so they increase per name. At most {@value #MAX_NAMES} names are tracked; expired
  * entries are dropped to make room. Thread-safe.
  */
@@ -18,7 +20,7 @@ public final class LocalLeaseProvider implements LeaseProvider {
     /** The most names tracked at once. */
     public static final int MAX_NAMES = 10_000;
 
-    private final NanoClock clock;
+    private final TimeSource clock;
     private final Duration safetyMargin;
     private final Map<String, Entry> entries = new HashMap<>();
     private long tokens;
@@ -28,41 +30,33 @@ public final class LocalLeaseProvider implements LeaseProvider {
         long expiresAt;
     }
 
-    private LocalLeaseProvider(NanoClock clock, Duration safetyMargin) {
+    private LocalLeaseProvider(TimeSource clock, Duration safetyMargin) {
         this.clock = clock;
         this.safetyMargin = safetyMargin;
     }
 
     /**
-     * @param clock        the monotonic clock
+     * @param timeSource   the time source whose monotonic reading measures expiry
      * @param safetyMargin how much earlier than the expiry a holder stops treating its lease as valid
      * @return a provider
      * @throws IllegalArgumentException if the margin is negative
+     * @throws NullPointerException     if an argument is null
      */
-    public static LocalLeaseProvider create(NanoClock clock, Duration safetyMargin) {
-        Objects.requireNonNull(clock, "clock");
-        Objects.requireNonNull(safetyMargin, "safetyMargin");
-        if (safetyMargin.isNegative()) {
-            throw new IllegalArgumentException("safetyMargin: " + safetyMargin + " (expected: >= 0)");
-        }
-        return new LocalLeaseProvider(clock, safetyMargin);
+    public static LocalLeaseProvider create(TimeSource timeSource, Duration safetyMargin) {
+        Checks.notNull(timeSource, "timeSource");
+        Checks.nonNegative(safetyMargin, "safetyMargin");
+        return new LocalLeaseProvider(timeSource, safetyMargin);
     }
 
-    /** @return a provider on the system monotonic clock with no safety margin */
+    /** @return a provider on {@link TimeSource#system()} with no safety margin */
     public static LocalLeaseProvider create() {
-        return create(NanoClock.system(), Duration.ZERO);
+        return create(TimeSource.system(), Duration.ZERO);
     }
 
     @Override
     public synchronized Optional<Lease> tryAcquire(String name, Duration ttl) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(ttl, "ttl");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("name: blank (expected: a lease name such as job:cleanup)");
-        }
-        if (ttl.isNegative() || ttl.isZero()) {
-            throw new IllegalArgumentException("ttl: " + ttl + " (expected: > 0)");
-        }
+        Checks.name(name, "name");
+        Checks.positive(ttl, "ttl");
         long now = clock.nanoTime();
         Entry e = entries.get(name);
         if (e != null && e.expiresAt - now > 0) {

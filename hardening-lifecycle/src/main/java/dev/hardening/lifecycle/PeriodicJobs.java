@@ -1,5 +1,7 @@
 package dev.hardening.lifecycle;
 
+import dev.hardening.config.Checks;
+import dev.hardening.config.TimeSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -81,20 +83,18 @@ public final class PeriodicJobs implements DrainParticipant {
      */
     public record JobSpec(String name, Duration interval, Duration minInterval, Duration leaseTtl, Duration initialDelay,
                           Misfire misfire) {
-        /** @throws IllegalArgumentException for a blank name, non-positive interval or ttl, or minInterval > leaseTtl */
+        /**
+         * @throws IllegalArgumentException for a name that is not 1 to 64 letters, digits, {@code . _ - :},
+         *                                  a non-positive interval or ttl, or a negative minInterval or initialDelay
+         * @throws NullPointerException     if a component is null
+         */
         public JobSpec {
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(misfire, "misfire");
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("name: blank (expected: a job name)");
-            }
-            positive("interval", interval);
-            positive("leaseTtl", leaseTtl);
-            Objects.requireNonNull(minInterval, "minInterval");
-            Objects.requireNonNull(initialDelay, "initialDelay");
-            if (minInterval.isNegative() || initialDelay.isNegative()) {
-                throw new IllegalArgumentException("minInterval/initialDelay: negative (expected: >= 0)");
-            }
+            Checks.name(name, "name");
+            Checks.notNull(misfire, "misfire");
+            Checks.positive(interval, "interval");
+            Checks.positive(leaseTtl, "leaseTtl");
+            Checks.nonNegative(minInterval, "minInterval");
+            Checks.nonNegative(initialDelay, "initialDelay");
         }
 
         /**
@@ -103,7 +103,7 @@ public final class PeriodicJobs implements DrainParticipant {
          * @return a spec with the defaults
          */
         public static JobSpec every(String name, Duration interval) {
-            positive("interval", interval);
+            Checks.positive(interval, "interval");
             return new JobSpec(name, interval, interval.dividedBy(2), interval, interval, Misfire.SKIP);
         }
 
@@ -126,23 +126,16 @@ public final class PeriodicJobs implements DrainParticipant {
         public JobSpec withMisfire(Misfire m) {
             return new JobSpec(name, interval, minInterval, leaseTtl, initialDelay, m);
         }
-
-        private static void positive(String field, Duration d) {
-            Objects.requireNonNull(d, field);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(field + ": " + d + " (expected: > 0)");
-            }
-        }
     }
 
     private final LeaseProvider leases;
     private final DelayScheduler scheduler;
     private final Executor executor;
-    private final NanoClock clock;
+    private final TimeSource clock;
     private final List<Scheduled> jobs = new CopyOnWriteArrayList<>();
     private volatile boolean draining;
 
-    private PeriodicJobs(LeaseProvider leases, DelayScheduler scheduler, Executor executor, NanoClock clock) {
+    private PeriodicJobs(LeaseProvider leases, DelayScheduler scheduler, Executor executor, TimeSource clock) {
         this.leases = leases;
         this.scheduler = scheduler;
         this.executor = executor;
@@ -153,12 +146,13 @@ public final class PeriodicJobs implements DrainParticipant {
      * @param leases    where job leases live (shared across replicas for the once-across guarantee)
      * @param scheduler waits between ticks
      * @param executor  runs jobs
-     * @param clock     monotonic clock
+     * @param timeSource the time source whose monotonic reading measures intervals
      * @return the scheduler
+     * @throws NullPointerException if an argument is null
      */
-    public static PeriodicJobs create(LeaseProvider leases, DelayScheduler scheduler, Executor executor, NanoClock clock) {
-        return new PeriodicJobs(Objects.requireNonNull(leases, "leases"), Objects.requireNonNull(scheduler, "scheduler"),
-                Objects.requireNonNull(executor, "executor"), Objects.requireNonNull(clock, "clock"));
+    public static PeriodicJobs create(LeaseProvider leases, DelayScheduler scheduler, Executor executor, TimeSource timeSource) {
+        return new PeriodicJobs(Checks.notNull(leases, "leases"), Checks.notNull(scheduler, "scheduler"),
+                Checks.notNull(executor, "executor"), Checks.notNull(timeSource, "timeSource"));
     }
 
     /**

@@ -1,7 +1,7 @@
 package dev.hardening.lifecycle;
 
+import dev.hardening.config.Checks;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 /**
@@ -129,42 +129,31 @@ public final class RestartPolicy {
         return restart;
     }
 
-    /** Builds a {@link RestartPolicy}. Each option may be set once. Not thread-safe. */
+    /**
+     * Builds a {@link RestartPolicy}. Each option may be set once ({@code "option: already set"}
+     * otherwise), is validated at once and rejects {@code null}; unset options take the documented
+     * defaults in {@link #build()}. Not thread-safe.
+     */
     public static final class Builder {
-        private Duration initialBackoff = Duration.ofMillis(DEFAULT_INITIAL_BACKOFF_MILLIS);
-        private Duration maxBackoff = Duration.ofSeconds(DEFAULT_MAX_BACKOFF_SECONDS);
-        private double multiplier = DEFAULT_MULTIPLIER;
-        private int maxRestarts = DEFAULT_MAX_RESTARTS;
-        private Duration period = Duration.ofSeconds(DEFAULT_PERIOD_SECONDS);
-        private Duration resetAfter = Duration.ofSeconds(DEFAULT_RESET_AFTER_SECONDS);
-        private Restart restart = Restart.ON_CRASH;
-        private final java.util.Set<String> set = new java.util.HashSet<>();
+        private Duration initialBackoff;
+        private Duration maxBackoff;
+        private Double multiplier;
+        private Integer maxRestarts;
+        private Duration period;
+        private Duration resetAfter;
+        private Restart restart;
 
         private Builder() {
-        }
-
-        private void once(String option) {
-            if (!set.add(option)) {
-                throw new IllegalStateException(option + " was already set");
-            }
-        }
-
-        private static Duration positive(String field, Duration d) {
-            Objects.requireNonNull(d, field);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(field + ": " + d + " (expected: > 0)");
-            }
-            return d;
         }
 
         /**
          * @param d the first backoff ceiling
          * @return this
          * @throws IllegalArgumentException if not positive
+         * @throws IllegalStateException    if already set
          */
         public Builder initialBackoff(Duration d) {
-            once("initialBackoff");
-            initialBackoff = positive("initialBackoff", d);
+            initialBackoff = Checks.setOnce(initialBackoff, Checks.positive(d, "initialBackoff"), "initialBackoff");
             return this;
         }
 
@@ -172,10 +161,10 @@ public final class RestartPolicy {
          * @param d the backoff cap
          * @return this
          * @throws IllegalArgumentException if not positive
+         * @throws IllegalStateException    if already set
          */
         public Builder maxBackoff(Duration d) {
-            once("maxBackoff");
-            maxBackoff = positive("maxBackoff", d);
+            maxBackoff = Checks.setOnce(maxBackoff, Checks.positive(d, "maxBackoff"), "maxBackoff");
             return this;
         }
 
@@ -183,9 +172,10 @@ public final class RestartPolicy {
          * @param m growth per attempt
          * @return this
          * @throws IllegalArgumentException if below 1 or not finite
+         * @throws IllegalStateException    if already set
          */
         public Builder multiplier(double m) {
-            once("multiplier");
+            Checks.setOnce(multiplier, Boolean.TRUE, "multiplier");
             if (!(m >= 1.0) || Double.isInfinite(m)) {
                 throw new IllegalArgumentException("multiplier: " + m + " (expected: >= 1 and finite)");
             }
@@ -200,14 +190,13 @@ public final class RestartPolicy {
          * @param window the window
          * @return this
          * @throws IllegalArgumentException if max is negative or above 10000, or the window not positive
+         * @throws IllegalStateException    if already set
          */
         public Builder intensity(int max, Duration window) {
-            once("intensity");
-            if (max < 0 || max > 10_000) {
-                throw new IllegalArgumentException("maxRestarts: " + max + " (expected: 0..10000)");
-            }
+            Checks.setOnce(maxRestarts, Boolean.TRUE, "intensity");
+            Checks.inRange(max, 0, 10_000, "maxRestarts");
+            period = Checks.positive(window, "period");
             maxRestarts = max;
-            period = positive("period", window);
             return this;
         }
 
@@ -215,20 +204,20 @@ public final class RestartPolicy {
          * @param d how long a worker must run without crashing for the backoff to start over
          * @return this
          * @throws IllegalArgumentException if not positive
+         * @throws IllegalStateException    if already set
          */
         public Builder resetAfter(Duration d) {
-            once("resetAfter");
-            resetAfter = positive("resetAfter", d);
+            resetAfter = Checks.setOnce(resetAfter, Checks.positive(d, "resetAfter"), "resetAfter");
             return this;
         }
 
         /**
-         * @param r which exits are restarted
+         * @param r which exits are restarted; default {@link Restart#ON_CRASH}
          * @return this
+         * @throws IllegalStateException if already set
          */
         public Builder restart(Restart r) {
-            once("restart");
-            restart = Objects.requireNonNull(r, "restart");
+            restart = Checks.setOnce(restart, r, "restart");
             return this;
         }
 
@@ -237,6 +226,25 @@ public final class RestartPolicy {
          * @throws IllegalArgumentException if the initial backoff exceeds the cap
          */
         public RestartPolicy build() {
+            if (initialBackoff == null) {
+                initialBackoff = Duration.ofMillis(DEFAULT_INITIAL_BACKOFF_MILLIS);
+            }
+            if (maxBackoff == null) {
+                maxBackoff = Duration.ofSeconds(DEFAULT_MAX_BACKOFF_SECONDS);
+            }
+            if (multiplier == null) {
+                multiplier = DEFAULT_MULTIPLIER;
+            }
+            if (maxRestarts == null) {
+                maxRestarts = DEFAULT_MAX_RESTARTS;
+                period = Duration.ofSeconds(DEFAULT_PERIOD_SECONDS);
+            }
+            if (resetAfter == null) {
+                resetAfter = Duration.ofSeconds(DEFAULT_RESET_AFTER_SECONDS);
+            }
+            if (restart == null) {
+                restart = Restart.ON_CRASH;
+            }
             if (initialBackoff.compareTo(maxBackoff) > 0) {
                 throw new IllegalArgumentException("initialBackoff: " + initialBackoff + " (expected: <= maxBackoff " + maxBackoff + ")");
             }

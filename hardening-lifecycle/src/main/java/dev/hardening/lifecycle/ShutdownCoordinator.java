@@ -1,23 +1,23 @@
 package dev.hardening.lifecycle;
 
 import dev.hardening.config.AppEnvironment;
+import dev.hardening.config.Checks;
 import dev.hardening.config.Finding;
 import dev.hardening.config.StartupCheck;
+import dev.hardening.config.TimeSource;
 import dev.hardening.lifecycle.internal.DefaultDrainSignal;
-import dev.hardening.lifecycle.internal.Step;
-import dev.hardening.lifecycle.internal.Watchdog;
+import dev.hardening.lifecycle.internal.ShutdownPlan;
+import dev.hardening.lifecycle.internal.ShutdownSequence;
+import dev.hardening.lifecycle.internal.SignalHandlers;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *         .build();
  * shutdown.register(HttpServerDrain.builder(server).executor(pool).build());
  * shutdown.register(DrainParticipants.executor("jobs", jobs));
- * shutdown.install();                                 // the JVM shutdown hook
+ * shutdown.install();                                 // SIGTERM / SIGINT handling
  * }</pre>
  *
  * <h2>Timeline</h2>
@@ -48,9 +48,17 @@ import org.slf4j.LoggerFactory;
  * <p>Each phase has its own budget and every phase's deadline is also capped so that the phases
  * after it keep theirs inside the total budget. A watchdog armed at the start halts the JVM with
  * {@link ShutdownReport#EXIT_WATCHDOG} if the total budget is exceeded, after logging what hung.
- * The installed hook halts the JVM when the sequence ends, with {@link ShutdownReport#exitCode()}:
- * 0 when everything drained, non-zero when something was cut. A second SIGTERM while the hook runs
- * does not shorten anything (the JVM serialises exits behind the running hook).
+ *
+ * <h2>Exit</h2>
+ * {@link #install()} handles SIGTERM and SIGINT itself: the sequence runs on an ordinary thread,
+ * then the JVM exits with {@code System.exit(}{@link ShutdownReport#exitCode()}{@code )}: 0 when
+ * everything drained, non-zero when something was cut. Every other shutdown hook (log flushing,
+ * telemetry export) then runs normally and to its end; nothing is halted except by the watchdog.
+ * A second signal during the drain is ignored: it neither skips nor shortens the drain. Where the
+ * JVM does not let a library handle signals (no {@code jdk.unsupported}, {@code -Xrs}), the drain
+ * runs from a shutdown hook instead; it still drains but does not halt, so the exit status is then
+ * the JVM's own (143 after SIGTERM) whatever was cut. {@code System.exit} called by the
+ * application also runs the drain, from that hook, and keeps the status the application chose.
  *
  * <h2>Defaults</h2>
  * shutdown delay {@value #DEFAULT_SHUTDOWN_DELAY_SECONDS} s, no quiet period, drain timeout
@@ -59,7 +67,8 @@ import org.slf4j.LoggerFactory;
  * log flush {@value #DEFAULT_LOG_FLUSH_MILLIS} ms, total budget = the sum of the phases plus
  * {@value #DEFAULT_SLACK_MILLIS} ms (so shutdown delay + drain timeout + 2 s with the defaults).
  *
- * <p>Thread-safe. At most {@value #MAX_PARTICIPANTS} participants and as many release steps.
+ * <p>Every wait and measurement reads the {@linkplain Builder#timeSource time source}. Thread-safe.
+ * At most {@value #MAX_PARTICIPANTS} participants and as many release steps.
  */
 public final class ShutdownCoordinator {
 
@@ -81,32 +90,20 @@ public final class ShutdownCoordinator {
     public static final int MAX_PARTICIPANTS = 256;
 
     private static final Logger LOG = LoggerFactory.getLogger(ShutdownCoordinator.class);
-    private static final AtomicBoolean HOOK_INSTALLED = new AtomicBoolean();
-    private static final long POLL_NANOS = 5_000_000L;
+    private static final AtomicBoolean INSTALLED = new AtomicBoolean();
 
-    private final Duration shutdownDelay;
-    private final Optional<Duration> quietPeriod;
-    private final Map<Phase, Duration> budgets;
-    private final Duration totalBudget;
-    private final boolean totalBudgetExplicit;
-    private final Optional<Duration> terminationGracePeriod;
-    private final Health health;
-    private final Runnable logFlush;
-    private final Halter halter;
-
-    private final List<Registered> participants = new CopyOnWriteArrayList<>();
-    private final List<ReleaseStep> releaseSteps = new CopyOnWriteArrayList<>();
+    private final ShutdownPlan plan;
+    private final ShutdownSequence sequence;
+    private final Optional<Health> health;
+    private final List<ShutdownSequence.Participant> participants = new CopyOnWriteArrayList<>();
+    private final List<ShutdownSequence.ReleaseStep> releaseSteps = new CopyOnWriteArrayList<>();
     private final DefaultDrainSignal signal = new DefaultDrainSignal();
     private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean installed = new AtomicBoolean();
     private final CompletableFuture<ShutdownReport> result = new CompletableFuture<>();
-    private final List<Step> running = new CopyOnWriteArrayList<>();
-    private volatile Phase currentPhase;
-    private volatile Thread coordinatorThread;
 
     private ShutdownCoordinator(Builder b) {
-        this.shutdownDelay = b.shutdownDelay;
-        this.quietPeriod = Optional.ofNullable(b.quietPeriod);
-        this.budgets = new EnumMap<>(Phase.class);
+        Map<Phase, Duration> budgets = new EnumMap<>(Phase.class);
         budgets.put(Phase.DRAIN_SIGNAL, Duration.ZERO);
         budgets.put(Phase.KEEP_SERVING, b.shutdownDelay);
         budgets.put(Phase.STOP_ACCEPTING, b.stopAcceptingTimeout);
@@ -114,12 +111,11 @@ public final class ShutdownCoordinator {
         budgets.put(Phase.FORCE_STOP, b.forceStopTimeout);
         budgets.put(Phase.RELEASE, b.releaseTimeout);
         budgets.put(Phase.FLUSH_LOGS, b.logFlushTimeout);
-        this.totalBudgetExplicit = b.totalBudget != null;
-        this.totalBudget = totalBudgetExplicit ? b.totalBudget : sumOfPhases().plusMillis(DEFAULT_SLACK_MILLIS);
-        this.terminationGracePeriod = Optional.ofNullable(b.terminationGracePeriod);
-        this.health = b.health;
-        this.logFlush = b.logFlush;
-        this.halter = b.halter;
+        this.plan = ShutdownPlan.of(budgets, Optional.ofNullable(b.quietPeriod), Optional.ofNullable(b.totalBudget),
+                Duration.ofMillis(DEFAULT_SLACK_MILLIS), Optional.ofNullable(b.terminationGracePeriod));
+        this.health = Optional.ofNullable(b.health);
+        this.sequence = new ShutdownSequence(plan, b.timeSource, health, signal, Optional.ofNullable(b.logFlush),
+                b.halter, ShutdownReport.EXIT_WATCHDOG);
     }
 
     /** @return a builder with the documented defaults */
@@ -135,7 +131,7 @@ public final class ShutdownCoordinator {
      * @throws IllegalStateException if shutdown has started or {@value #MAX_PARTICIPANTS} are registered
      */
     public ShutdownCoordinator register(DrainParticipant participant) {
-        return register(participant, budgets.get(Phase.DRAIN));
+        return register(participant, plan.budget(Phase.DRAIN));
     }
 
     /**
@@ -148,11 +144,11 @@ public final class ShutdownCoordinator {
      * @throws IllegalStateException    if shutdown has started or {@value #MAX_PARTICIPANTS} are registered
      */
     public ShutdownCoordinator register(DrainParticipant participant, Duration maxDrain) {
-        Objects.requireNonNull(participant, "participant");
-        requireNonNegative("maxDrain", maxDrain);
+        Checks.notNull(participant, "participant");
+        Checks.nonNegative(maxDrain, "maxDrain");
         synchronized (participants) {
             checkOpen(participants.size(), "participants");
-            participants.add(new Registered(participant, maxDrain));
+            participants.add(new ShutdownSequence.Participant(participant, maxDrain));
         }
         return this;
     }
@@ -161,17 +157,18 @@ public final class ShutdownCoordinator {
      * Adds a step run in {@link Phase#RELEASE}, after in-flight work ended: releasing a lease,
      * deregistering from a discovery service, flushing metrics.
      *
-     * @param name a short name for the report
+     * @param name a short name for the report: 1 to 64 letters, digits, {@code . _ - :}
      * @param step what to run; should honour interrupts
      * @return this
-     * @throws IllegalStateException if shutdown has started or {@value #MAX_PARTICIPANTS} are registered
+     * @throws IllegalArgumentException if the name is not a valid name
+     * @throws IllegalStateException    if shutdown has started or {@value #MAX_PARTICIPANTS} are registered
      */
     public ShutdownCoordinator onRelease(String name, Runnable step) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(step, "step");
+        Checks.name(name, "name");
+        Checks.notNull(step, "step");
         synchronized (releaseSteps) {
             checkOpen(releaseSteps.size(), "release steps");
-            releaseSteps.add(new ReleaseStep(name, step));
+            releaseSteps.add(new ShutdownSequence.ReleaseStep(name, step));
         }
         return this;
     }
@@ -197,43 +194,72 @@ public final class ShutdownCoordinator {
 
     /** @return the total budget: the watchdog halts the JVM when a shutdown exceeds it */
     public Duration totalBudget() {
-        return totalBudget;
+        return plan.totalBudget();
     }
 
     /** @return the health this coordinator flips, if one was given */
     public Optional<Health> health() {
-        return Optional.ofNullable(health);
+        return health;
     }
 
     /**
-     * Installs the single JVM shutdown hook: on SIGTERM (or {@code System.exit}) it runs
-     * {@link #shutdown()} and then halts the JVM with the report's exit code.
+     * Takes over the process's termination: SIGTERM and SIGINT run {@link #shutdown()} on a
+     * non-daemon thread named {@code hardening-shutdown}, then {@code System.exit} with the report's
+     * exit code, so other shutdown hooks run normally. A shutdown hook is added as well: it runs
+     * (or waits for) the same sequence when the JVM exits any other way, and never halts. Call it
+     * after registering participants: an empty coordinator logs the {@code HL-D004} warning here.
      *
      * @return this
-     * @throws IllegalStateException if a coordinator's hook is already installed in this JVM
+     * @throws IllegalStateException if a coordinator is already installed in this JVM
      */
     public ShutdownCoordinator install() {
-        if (!HOOK_INSTALLED.compareAndSet(false, true)) {
-            throw new IllegalStateException("shutdown hook: already installed (expected: one ShutdownCoordinator per JVM)");
+        if (!INSTALLED.compareAndSet(false, true)) {
+            throw new IllegalStateException("install: already installed (expected: one ShutdownCoordinator per JVM)");
         }
-        Thread hook = new Thread(() -> {
-            ShutdownReport report = shutdown();
-            halter.halt(report.exitCode());
-        }, "hardening-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        installed.set(true);
+        if (participants.isEmpty()) {
+            LOG.warn("HL-D004 nothing registered: in-flight work will not be drained");
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "hardening-shutdown-hook"));
+        AtomicBoolean signalled = new AtomicBoolean();
+        List<String> handled = SignalHandlers.handle(() -> {
+            if (signalled.compareAndSet(false, true)) {
+                Thread t = new Thread(this::shutdownAndExit, "hardening-shutdown");
+                t.setDaemon(false);
+                t.start();
+            } else {
+                LOG.info("signal received again: the drain already running continues");
+            }
+        }, "TERM", "INT");
+        if (handled.isEmpty()) {
+            LOG.warn("signals cannot be handled in this JVM: the drain runs from a shutdown hook and the exit "
+                    + "status does not tell drained from cut");
+        }
         return this;
+    }
+
+    private void shutdownAndExit() {
+        int status;
+        try {
+            status = shutdown().exitCode();
+        } catch (RuntimeException e) {
+            LOG.error("shutdown sequence failed");
+            status = ShutdownReport.EXIT_CUT;
+        }
+        System.exit(status);
     }
 
     /**
      * Runs the shutdown sequence on the calling thread, or, if it already runs or ran, waits for it.
-     * Does not halt the JVM (the installed hook does), but the watchdog may.
+     * Does not end the JVM (the signal handling of {@link #install()} does), but the watchdog may.
      *
      * @return the report
+     * @throws IllegalStateException if the sequence itself failed
      */
     public ShutdownReport shutdown() {
         if (started.compareAndSet(false, true)) {
             try {
-                result.complete(run());
+                result.complete(sequence.run(List.copyOf(participants), List.copyOf(releaseSteps)));
             } catch (RuntimeException | Error e) {
                 result.completeExceptionally(e);
                 throw e;
@@ -258,10 +284,13 @@ public final class ShutdownCoordinator {
     }
 
     /**
-     * The coordinator's startup findings: {@code HL-D001} FAIL when the phase budgets cannot fit
-     * the total budget; {@code HL-D002} WARN in production without a shutdown delay;
-     * {@code HL-D003} FAIL when the total budget is not below the orchestrator's termination grace
-     * period; {@code HL-D004} WARN when nothing is registered to drain.
+     * The coordinator's startup findings, evaluated each time the check runs: {@code HL-D001} FAIL
+     * when the phase budgets cannot fit the total budget; {@code HL-D002} WARN in production
+     * without a shutdown delay; {@code HL-D003} FAIL when the total budget is not below the
+     * orchestrator's termination grace period; {@code HL-D004} the participants registered so far:
+     * WARN when none is registered once {@link #install()} ran, and, before that, a PASS saying
+     * that none is registered yet, because a service usually prints its report before it opens
+     * (and registers) its server. {@link #install()} checks again and logs the warning.
      *
      * @return the check to add to the startup report
      */
@@ -270,353 +299,7 @@ public final class ShutdownCoordinator {
     }
 
     private List<Finding> findings(AppEnvironment env) {
-        List<Finding> out = new ArrayList<>();
-        String rule = "IX. Disposability";
-        Duration sum = sumOfPhases();
-        if (sum.compareTo(totalBudget) > 0) {
-            out.add(Finding.fail("HL-D001", rule, "shutdown budget",
-                    "phases need " + sum.toMillis() + " ms (delay " + shutdownDelay.toMillis() + " + drain "
-                            + budgets.get(Phase.DRAIN).toMillis() + " + stop/force/release/flush "
-                            + sum.minus(shutdownDelay).minus(budgets.get(Phase.DRAIN)).toMillis()
-                            + ") but the total budget is " + totalBudget.toMillis() + " ms",
-                    "raise the total budget or shorten SHUTDOWN_DELAY / DRAIN_TIMEOUT"));
-        } else {
-            out.add(Finding.pass("HL-D001", rule, "shutdown budget",
-                    "phases need " + sum.toMillis() + " ms of a " + totalBudget.toMillis() + " ms total budget", ""));
-        }
-        if (shutdownDelay.isZero() && quietPeriod.isEmpty()) {
-            if (env.isProduction()) {
-                out.add(Finding.warn("HL-D002", rule, "SHUTDOWN_DELAY",
-                        "0s: listeners close the moment readiness turns 503, before load balancers notice",
-                        "set SHUTDOWN_DELAY to a few seconds (5s is typical)"));
-            } else {
-                out.add(Finding.pass("HL-D002", rule, "SHUTDOWN_DELAY", "0s (acceptable outside production)", ""));
-            }
-        } else {
-            out.add(Finding.pass("HL-D002", rule, "SHUTDOWN_DELAY", shutdownDelay.toMillis() + " ms", ""));
-        }
-        terminationGracePeriod.ifPresent(grace -> {
-            if (totalBudget.compareTo(grace) >= 0) {
-                out.add(Finding.fail("HL-D003", rule, "termination grace period",
-                        "total shutdown budget " + totalBudget.toMillis() + " ms is not below the grace period "
-                                + grace.toMillis() + " ms: the process would be SIGKILLed mid-drain",
-                        "raise terminationGracePeriodSeconds or shorten SHUTDOWN_DELAY / DRAIN_TIMEOUT"));
-            } else {
-                out.add(Finding.pass("HL-D003", rule, "termination grace period",
-                        "total budget " + totalBudget.toMillis() + " ms < grace period " + grace.toMillis() + " ms", ""));
-            }
-        });
-        if (participants.isEmpty()) {
-            out.add(Finding.warn("HL-D004", rule, "drain participants",
-                    "nothing registered: in-flight work will not be drained", "register the HTTP server and executors"));
-        } else {
-            out.add(Finding.pass("HL-D004", rule, "drain participants", participants.size() + " registered", ""));
-        }
-        return out;
-    }
-
-    private Duration sumOfPhases() {
-        Duration sum = Duration.ZERO;
-        for (Duration d : budgets.values()) {
-            sum = sum.plus(d);
-        }
-        return sum;
-    }
-
-    private Duration reserveAfter(Phase phase) {
-        Duration sum = Duration.ZERO;
-        for (Phase p : Phase.values()) {
-            if (p.ordinal() > phase.ordinal()) {
-                sum = sum.plus(budgets.get(p));
-            }
-        }
-        return sum;
-    }
-
-    private Deadline phaseDeadline(Deadline total, Phase phase) {
-        return total.minus(reserveAfter(phase)).atMost(budgets.get(phase));
-    }
-
-    // ------------------------------------------------------------------ the sequence
-
-    private ShutdownReport run() {
-        coordinatorThread = Thread.currentThread();
-        long t0 = System.nanoTime();
-        Deadline total = Deadline.after(totalBudget);
-        Watchdog watchdog = Watchdog.arm(total, this::describeRunning, halter, ShutdownReport.EXIT_WATCHDOG);
-        List<ShutdownReport.PhaseTiming> timings = new ArrayList<>();
-        List<Registered> ps = List.copyOf(participants);
-        LOG.info("shutdown started: {} participant(s), total budget {} ms", ps.size(), totalBudget.toMillis());
-
-        // DRAIN_SIGNAL
-        long p0 = enter(Phase.DRAIN_SIGNAL);
-        if (health != null) {
-            health.markShuttingDown();
-        }
-        signal.fire();
-        for (Registered r : ps) {
-            try {
-                r.participant.drainSignal();
-            } catch (RuntimeException e) {
-                LOG.warn("drain signal to {} failed: {}", r.participant.name(), e.toString());
-            }
-        }
-        timings.add(timing(Phase.DRAIN_SIGNAL, p0));
-
-        // KEEP_SERVING
-        p0 = enter(Phase.KEEP_SERVING);
-        keepServing(phaseDeadline(total, Phase.KEEP_SERVING), ps);
-        timings.add(timing(Phase.KEEP_SERVING, p0));
-
-        // STOP_ACCEPTING
-        p0 = enter(Phase.STOP_ACCEPTING);
-        Deadline stopDeadline = phaseDeadline(total, Phase.STOP_ACCEPTING);
-        List<Step> stops = new ArrayList<>();
-        for (Registered r : ps) {
-            stops.add(track(Step.start("stop-accepting-" + r.participant.name(), () -> {
-                r.participant.stopAccepting();
-                return true;
-            })));
-        }
-        for (Step s : stops) {
-            if (!s.await(stopDeadline)) {
-                LOG.warn("{} did not stop accepting within its budget", s.name());
-            } else if (s.failure() != null) {
-                LOG.warn("{} failed: {}", s.name(), s.failure().toString());
-            }
-        }
-        untrack(stops);
-        timings.add(timing(Phase.STOP_ACCEPTING, p0));
-
-        // DRAIN
-        p0 = enter(Phase.DRAIN);
-        Deadline drainDeadline = phaseDeadline(total, Phase.DRAIN);
-        long[] atStart = new long[ps.size()];
-        List<Step> drains = new ArrayList<>();
-        for (int i = 0; i < ps.size(); i++) {
-            Registered r = ps.get(i);
-            atStart[i] = safeInFlight(r.participant);
-            Deadline sub = drainDeadline.atMost(r.maxDrain);
-            drains.add(track(Step.start("drain-" + r.participant.name(), () -> r.participant.drain(sub))));
-        }
-        for (int i = 0; i < ps.size(); i++) {
-            drains.get(i).await(drainDeadline.atMost(ps.get(i).maxDrain));
-        }
-        untrack(drains);
-        timings.add(timing(Phase.DRAIN, p0));
-
-        // FORCE_STOP
-        p0 = enter(Phase.FORCE_STOP);
-        Deadline forceDeadline = phaseDeadline(total, Phase.FORCE_STOP);
-        List<ShutdownReport.Outcome> outcomes = new ArrayList<>();
-        Step[] forces = new Step[ps.size()];
-        long[] atForce = new long[ps.size()];
-        for (int i = 0; i < ps.size(); i++) {
-            Step d = drains.get(i);
-            if (d.isDone() && d.failure() == null && d.result()) {
-                continue;
-            }
-            DrainParticipant p = ps.get(i).participant;
-            atForce[i] = Math.max(1, safeInFlight(p));
-            forces[i] = track(Step.start("force-stop-" + p.name(), () -> {
-                p.forceStop();
-                return true;
-            }));
-        }
-        for (int i = 0; i < ps.size(); i++) {
-            DrainParticipant p = ps.get(i).participant;
-            Step d = drains.get(i);
-            Duration took = Duration.ofNanos(d.tookNanos());
-            if (forces[i] == null) {
-                outcomes.add(new ShutdownReport.Outcome(p.name(), ShutdownReport.Result.FINISHED, atStart[i], 0, took,
-                        Optional.empty()));
-                continue;
-            }
-            boolean forced = forces[i].await(forceDeadline);
-            ShutdownReport.Result res;
-            Optional<String> failure = Optional.empty();
-            if (d.isDone() && d.failure() != null) {
-                res = ShutdownReport.Result.FAILED;
-                failure = Optional.of(describe(d.failure()));
-            } else if (!forced) {
-                res = ShutdownReport.Result.HUNG;
-            } else {
-                res = ShutdownReport.Result.CUT;
-            }
-            LOG.warn("{} did not drain in time: {} with {} unit(s) in flight", p.name(), res, atForce[i]);
-            outcomes.add(new ShutdownReport.Outcome(p.name(), res, atStart[i], atForce[i], took, failure));
-        }
-        untrackAll();
-        timings.add(timing(Phase.FORCE_STOP, p0));
-
-        // RELEASE
-        p0 = enter(Phase.RELEASE);
-        Deadline releaseDeadline = phaseDeadline(total, Phase.RELEASE);
-        List<ReleaseStep> rs = List.copyOf(releaseSteps);
-        List<Step> releases = new ArrayList<>();
-        for (ReleaseStep r : rs) {
-            releases.add(track(Step.start("release-" + r.name, () -> {
-                r.step.run();
-                return true;
-            })));
-        }
-        for (int i = 0; i < rs.size(); i++) {
-            Step s = releases.get(i);
-            boolean done = s.await(releaseDeadline);
-            ShutdownReport.Result res = !done ? ShutdownReport.Result.HUNG
-                    : s.failure() != null ? ShutdownReport.Result.FAILED : ShutdownReport.Result.FINISHED;
-            Optional<String> failure = done && s.failure() != null ? Optional.of(describe(s.failure())) : Optional.empty();
-            if (res != ShutdownReport.Result.FINISHED) {
-                LOG.warn("release step {} {}", rs.get(i).name, res);
-            }
-            outcomes.add(new ShutdownReport.Outcome("release:" + rs.get(i).name, res, -1, 0,
-                    Duration.ofNanos(s.tookNanos()), failure));
-        }
-        untrackAll();
-        timings.add(timing(Phase.RELEASE, p0));
-
-        // FLUSH_LOGS: the report is the last line, then the backend is flushed on this thread.
-        p0 = enter(Phase.FLUSH_LOGS);
-        ShutdownReport preliminary = new ShutdownReport(timings, outcomes, Duration.ofNanos(System.nanoTime() - t0));
-        if (preliminary.fullyDrained()) {
-            LOG.info("{}", preliminary.render());
-        } else {
-            LOG.warn("{}", preliminary.render());
-        }
-        if (logFlush != null) {
-            try {
-                logFlush.run();
-            } catch (RuntimeException e) {
-                LOG.warn("log flush failed: {}", e.toString());
-            }
-        }
-        timings.add(timing(Phase.FLUSH_LOGS, p0));
-        watchdog.disarm();
-        currentPhase = null;
-        return new ShutdownReport(timings, outcomes, Duration.ofNanos(System.nanoTime() - t0));
-    }
-
-    private void keepServing(Deadline until, List<Registered> ps) {
-        if (quietPeriod.isEmpty()) {
-            while (!until.isExpired()) {
-                LockSupport.parkNanos(this, until.remainingNanos());
-            }
-            return;
-        }
-        long quiet = quietPeriod.get().toNanos();
-        long quietSince = System.nanoTime();
-        long lastActivity = activity(ps);
-        while (!until.isExpired()) {
-            long now = System.nanoTime();
-            long act = activity(ps);
-            if (act != lastActivity || inFlight(ps) > 0) {
-                lastActivity = act;
-                quietSince = now;
-            } else if (now - quietSince >= quiet) {
-                return;
-            }
-            LockSupport.parkNanos(this, Math.min(POLL_NANOS, until.remainingNanos()));
-        }
-    }
-
-    private static long activity(List<Registered> ps) {
-        long sum = 0;
-        for (Registered r : ps) {
-            try {
-                sum += r.participant.activityCount();
-            } catch (RuntimeException e) {
-                sum += 0;
-            }
-        }
-        return sum;
-    }
-
-    private static long inFlight(List<Registered> ps) {
-        long sum = 0;
-        for (Registered r : ps) {
-            sum += Math.max(0, safeInFlight(r.participant));
-        }
-        return sum;
-    }
-
-    private static long safeInFlight(DrainParticipant p) {
-        try {
-            return p.inFlight();
-        } catch (RuntimeException e) {
-            return -1;
-        }
-    }
-
-    private long enter(Phase phase) {
-        currentPhase = phase;
-        LOG.debug("shutdown phase {}", phase);
-        return System.nanoTime();
-    }
-
-    private static ShutdownReport.PhaseTiming timing(Phase phase, long start) {
-        return new ShutdownReport.PhaseTiming(phase, Duration.ofNanos(System.nanoTime() - start));
-    }
-
-    private Step track(Step s) {
-        running.add(s);
-        return s;
-    }
-
-    private void untrack(List<Step> steps) {
-        for (Step s : steps) {
-            if (s.isDone()) {
-                running.remove(s);
-            }
-        }
-    }
-
-    private void untrackAll() {
-        running.removeIf(Step::isDone);
-    }
-
-    private String describeRunning() {
-        StringBuilder sb = new StringBuilder("phase ").append(currentPhase);
-        Thread ct = coordinatorThread;
-        if (currentPhase == Phase.FLUSH_LOGS && ct != null) {
-            sb.append("; log flush hung at ").append(top(ct));
-        }
-        for (Step s : running) {
-            if (!s.isDone()) {
-                sb.append("; ").append(s.name()).append(" running ").append(s.tookNanos() / 1_000_000L)
-                        .append(" ms at ").append(top(s.thread()));
-            }
-        }
-        return sb.toString();
-    }
-
-    private static String top(Thread t) {
-        StackTraceElement[] st = t.getStackTrace();
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < Math.min(4, st.length); i++) {
-            if (i > 0) {
-                sb.append(" <- ");
-            }
-            sb.append(st[i]);
-        }
-        return sb.length() == 0 ? "(no stack)" : sb.toString();
-    }
-
-    private static String describe(Throwable t) {
-        return t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-    }
-
-    private static Duration requireNonNegative(String field, Duration d) {
-        Objects.requireNonNull(d, field);
-        if (d.isNegative()) {
-            throw new IllegalArgumentException(field + ": " + d + " (expected: >= 0)");
-        }
-        return d;
-    }
-
-    private record Registered(DrainParticipant participant, Duration maxDrain) {
-    }
-
-    private record ReleaseStep(String name, Runnable step) {
+        return plan.findings(env, participants.size(), installed.get());
     }
 
     /**
@@ -624,27 +307,21 @@ public final class ShutdownCoordinator {
      * once and combinations in {@link #build()}. Not thread-safe.
      */
     public static final class Builder {
-        private Duration shutdownDelay = Duration.ofSeconds(DEFAULT_SHUTDOWN_DELAY_SECONDS);
+        private Duration shutdownDelay;
         private Duration quietPeriod;
-        private Duration drainTimeout = Duration.ofSeconds(DEFAULT_DRAIN_TIMEOUT_SECONDS);
-        private Duration stopAcceptingTimeout = Duration.ofMillis(DEFAULT_STOP_ACCEPTING_MILLIS);
-        private Duration forceStopTimeout = Duration.ofMillis(DEFAULT_FORCE_STOP_MILLIS);
-        private Duration releaseTimeout = Duration.ofMillis(DEFAULT_RELEASE_MILLIS);
-        private Duration logFlushTimeout = Duration.ofMillis(DEFAULT_LOG_FLUSH_MILLIS);
+        private Duration drainTimeout;
+        private Duration stopAcceptingTimeout;
+        private Duration forceStopTimeout;
+        private Duration releaseTimeout;
+        private Duration logFlushTimeout;
         private Duration totalBudget;
         private Duration terminationGracePeriod;
         private Health health;
         private Runnable logFlush;
-        private Halter halter = Halter.runtime();
-        private final java.util.Set<String> set = new java.util.HashSet<>();
+        private Halter halter;
+        private TimeSource timeSource;
 
         private Builder() {
-        }
-
-        private void once(String option) {
-            if (!set.add(option)) {
-                throw new IllegalStateException(option + " was already set");
-            }
         }
 
         /**
@@ -654,8 +331,7 @@ public final class ShutdownCoordinator {
          * @throws IllegalArgumentException if negative
          */
         public Builder shutdownDelay(Duration delay) {
-            once("shutdownDelay");
-            shutdownDelay = requireNonNegative("shutdownDelay", delay);
+            shutdownDelay = Checks.setOnce(shutdownDelay, Checks.nonNegative(delay, "shutdownDelay"), "shutdownDelay");
             return this;
         }
 
@@ -668,8 +344,7 @@ public final class ShutdownCoordinator {
          * @throws IllegalArgumentException if negative
          */
         public Builder quietPeriod(Duration quiet) {
-            once("quietPeriod");
-            quietPeriod = requireNonNegative("quietPeriod", quiet);
+            quietPeriod = Checks.setOnce(quietPeriod, Checks.nonNegative(quiet, "quietPeriod"), "quietPeriod");
             return this;
         }
 
@@ -679,8 +354,7 @@ public final class ShutdownCoordinator {
          * @throws IllegalArgumentException if negative
          */
         public Builder drainTimeout(Duration timeout) {
-            once("drainTimeout");
-            drainTimeout = requireNonNegative("drainTimeout", timeout);
+            drainTimeout = Checks.setOnce(drainTimeout, Checks.nonNegative(timeout, "drainTimeout"), "drainTimeout");
             return this;
         }
 
@@ -690,8 +364,7 @@ public final class ShutdownCoordinator {
          * @throws IllegalArgumentException if negative
          */
         public Builder stopAcceptingTimeout(Duration timeout) {
-            once("stopAcceptingTimeout");
-            stopAcceptingTimeout = requireNonNegative("stopAcceptingTimeout", timeout);
+            stopAcceptingTimeout = Checks.setOnce(stopAcceptingTimeout, Checks.nonNegative(timeout, "stopAcceptingTimeout"), "stopAcceptingTimeout");
             return this;
         }
 
@@ -701,8 +374,7 @@ public final class ShutdownCoordinator {
          * @throws IllegalArgumentException if negative
          */
         public Builder forceStopTimeout(Duration timeout) {
-            once("forceStopTimeout");
-            forceStopTimeout = requireNonNegative("forceStopTimeout", timeout);
+            forceStopTimeout = Checks.setOnce(forceStopTimeout, Checks.nonNegative(timeout, "forceStopTimeout"), "forceStopTimeout");
             return this;
         }
 
@@ -712,8 +384,7 @@ public final class ShutdownCoordinator {
          * @throws IllegalArgumentException if negative
          */
         public Builder releaseTimeout(Duration timeout) {
-            once("releaseTimeout");
-            releaseTimeout = requireNonNegative("releaseTimeout", timeout);
+            releaseTimeout = Checks.setOnce(releaseTimeout, Checks.nonNegative(timeout, "releaseTimeout"), "releaseTimeout");
             return this;
         }
 
@@ -723,8 +394,7 @@ public final class ShutdownCoordinator {
          * @throws IllegalArgumentException if negative
          */
         public Builder logFlushTimeout(Duration timeout) {
-            once("logFlushTimeout");
-            logFlushTimeout = requireNonNegative("logFlushTimeout", timeout);
+            logFlushTimeout = Checks.setOnce(logFlushTimeout, Checks.nonNegative(timeout, "logFlushTimeout"), "logFlushTimeout");
             return this;
         }
 
@@ -738,12 +408,7 @@ public final class ShutdownCoordinator {
          * @throws IllegalArgumentException if not positive
          */
         public Builder totalBudget(Duration budget) {
-            once("totalBudget");
-            Objects.requireNonNull(budget, "totalBudget");
-            if (budget.isNegative() || budget.isZero()) {
-                throw new IllegalArgumentException("totalBudget: " + budget + " (expected: > 0)");
-            }
-            totalBudget = budget;
+            totalBudget = Checks.setOnce(totalBudget, Checks.positive(budget, "totalBudget"), "totalBudget");
             return this;
         }
 
@@ -754,12 +419,8 @@ public final class ShutdownCoordinator {
          * @throws IllegalArgumentException if not positive
          */
         public Builder terminationGracePeriod(Duration grace) {
-            once("terminationGracePeriod");
-            Objects.requireNonNull(grace, "terminationGracePeriod");
-            if (grace.isNegative() || grace.isZero()) {
-                throw new IllegalArgumentException("terminationGracePeriod: " + grace + " (expected: > 0)");
-            }
-            terminationGracePeriod = grace;
+            terminationGracePeriod = Checks.setOnce(terminationGracePeriod,
+                    Checks.positive(grace, "terminationGracePeriod"), "terminationGracePeriod");
             return this;
         }
 
@@ -768,8 +429,7 @@ public final class ShutdownCoordinator {
          * @return this
          */
         public Builder health(Health h) {
-            once("health");
-            health = Objects.requireNonNull(h, "health");
+            health = Checks.setOnce(health, h, "health");
             return this;
         }
 
@@ -782,18 +442,27 @@ public final class ShutdownCoordinator {
          * @return this
          */
         public Builder logFlush(Runnable flush) {
-            once("logFlush");
-            logFlush = Objects.requireNonNull(flush, "logFlush");
+            logFlush = Checks.setOnce(logFlush, flush, "logFlush");
             return this;
         }
 
         /**
-         * @param h how the hook and the watchdog end the JVM; default {@link Halter#runtime()}
+         * @param h how the watchdog ends the JVM when the total budget is exceeded; default {@link Halter#runtime()}
          * @return this
+         * @throws IllegalStateException if already set
          */
         public Builder halter(Halter h) {
-            once("halter");
-            halter = Objects.requireNonNull(h, "halter");
+            halter = Checks.setOnce(halter, h, "halter");
+            return this;
+        }
+
+        /**
+         * @param t the time source every phase deadline, wait and timing reads; default {@link TimeSource#system()}
+         * @return this
+         * @throws IllegalStateException if already set
+         */
+        public Builder timeSource(TimeSource t) {
+            timeSource = Checks.setOnce(timeSource, t, "timeSource");
             return this;
         }
 
@@ -802,11 +471,23 @@ public final class ShutdownCoordinator {
          * @throws IllegalArgumentException if the quiet period exceeds the shutdown delay
          */
         public ShutdownCoordinator build() {
+            shutdownDelay = orDefault(shutdownDelay, Duration.ofSeconds(DEFAULT_SHUTDOWN_DELAY_SECONDS));
+            drainTimeout = orDefault(drainTimeout, Duration.ofSeconds(DEFAULT_DRAIN_TIMEOUT_SECONDS));
+            stopAcceptingTimeout = orDefault(stopAcceptingTimeout, Duration.ofMillis(DEFAULT_STOP_ACCEPTING_MILLIS));
+            forceStopTimeout = orDefault(forceStopTimeout, Duration.ofMillis(DEFAULT_FORCE_STOP_MILLIS));
+            releaseTimeout = orDefault(releaseTimeout, Duration.ofMillis(DEFAULT_RELEASE_MILLIS));
+            logFlushTimeout = orDefault(logFlushTimeout, Duration.ofMillis(DEFAULT_LOG_FLUSH_MILLIS));
+            halter = orDefault(halter, Halter.runtime());
+            timeSource = orDefault(timeSource, TimeSource.system());
             if (quietPeriod != null && quietPeriod.compareTo(shutdownDelay) > 0) {
                 throw new IllegalArgumentException("quietPeriod: " + quietPeriod
                         + " (expected: <= shutdownDelay " + shutdownDelay + ", the longest wait for quiet)");
             }
             return new ShutdownCoordinator(this);
+        }
+
+        private static <T> T orDefault(T value, T fallback) {
+            return value != null ? value : fallback;
         }
     }
 }

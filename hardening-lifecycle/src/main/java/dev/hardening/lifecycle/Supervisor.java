@@ -1,5 +1,7 @@
 package dev.hardening.lifecycle;
 
+import dev.hardening.config.Checks;
+import dev.hardening.config.TimeSource;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@code drain} interrupts running workers (their cue to stop) and waits for them to return, and
  * force stop interrupts them again.
  *
- * <p>Time comes from the injected {@link NanoClock} and waits from the {@link DelayScheduler};
+ * <p>Time comes from the injected {@link TimeSource} (builder option {@code timeSource}) and waits from the {@link DelayScheduler};
  * the jitter from the injected {@link RandomGenerator}. Thread-safe. At most
  * {@value #MAX_WORKERS} workers.
  */
@@ -30,6 +32,8 @@ public final class Supervisor implements DrainParticipant {
 
     /** The most workers one supervisor accepts. */
     public static final int MAX_WORKERS = 1024;
+    /** Default report name. */
+    public static final String DEFAULT_NAME = "supervisor";
 
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
 
@@ -59,7 +63,7 @@ public final class Supervisor implements DrainParticipant {
     private final String name;
     private final RestartPolicy policy;
     private final Health health;
-    private final NanoClock clock;
+    private final TimeSource clock;
     private final RandomGenerator random;
     private final DelayScheduler scheduler;
     private final Executor executor;
@@ -70,7 +74,7 @@ public final class Supervisor implements DrainParticipant {
         this.name = b.name;
         this.policy = b.policy;
         this.health = b.health;
-        this.clock = b.clock;
+        this.clock = b.timeSource;
         this.random = b.random;
         this.scheduler = b.scheduler;
         this.executor = b.executor;
@@ -306,80 +310,87 @@ public final class Supervisor implements DrainParticipant {
         }
     }
 
-    /** Builds a {@link Supervisor}. Each option may be set once. Not thread-safe. */
+    /**
+     * Builds a {@link Supervisor}. Each option may be set once ({@code "option: already set"}
+     * otherwise) and rejects {@code null}; unset options take the documented defaults in
+     * {@link #build()}. Not thread-safe.
+     */
     public static final class Builder {
         private final DelayScheduler scheduler;
         private final Executor executor;
-        private String name = "supervisor";
-        private RestartPolicy policy = RestartPolicy.defaults();
+        private String name;
+        private RestartPolicy policy;
         private Health health;
-        private NanoClock clock = NanoClock.system();
+        private TimeSource timeSource;
         private RandomGenerator random;
-        private final java.util.Set<String> set = new java.util.HashSet<>();
 
         private Builder(DelayScheduler scheduler, Executor executor) {
             this.scheduler = scheduler;
             this.executor = executor;
         }
 
-        private void once(String option) {
-            if (!set.add(option)) {
-                throw new IllegalStateException(option + " was already set");
-            }
-        }
-
         /**
-         * @param n report name; default {@code supervisor}
+         * @param n report name; default {@value #DEFAULT_NAME}
          * @return this
+         * @throws IllegalArgumentException if not 1 to 64 letters, digits, {@code . _ - :}
+         * @throws IllegalStateException    if already set
          */
         public Builder name(String n) {
-            once("name");
-            name = Objects.requireNonNull(n, "name");
+            name = Checks.setOnce(name, Checks.name(n, "name"), "name");
             return this;
         }
 
         /**
          * @param p the restart policy; default {@link RestartPolicy#defaults()}
          * @return this
+         * @throws IllegalStateException if already set
          */
         public Builder policy(RestartPolicy p) {
-            once("policy");
-            policy = Objects.requireNonNull(p, "policy");
+            policy = Checks.setOnce(policy, p, "policy");
             return this;
         }
 
         /**
          * @param h where escalation fails liveness; without it escalation is only logged
          * @return this
+         * @throws IllegalStateException if already set
          */
         public Builder health(Health h) {
-            once("health");
-            health = Objects.requireNonNull(h, "health");
+            health = Checks.setOnce(health, h, "health");
             return this;
         }
 
         /**
-         * @param c monotonic clock for run lengths and the intensity window; default system
+         * @param t time source for run lengths and the intensity window; default {@link TimeSource#system()}
          * @return this
+         * @throws IllegalStateException if already set
          */
-        public Builder nanoClock(NanoClock c) {
-            once("nanoClock");
-            clock = Objects.requireNonNull(c, "nanoClock");
+        public Builder timeSource(TimeSource t) {
+            timeSource = Checks.setOnce(timeSource, t, "timeSource");
             return this;
         }
 
         /**
          * @param r jitter source; default {@link ThreadLocalRandom}
          * @return this
+         * @throws IllegalStateException if already set
          */
         public Builder random(RandomGenerator r) {
-            once("random");
-            random = Objects.requireNonNull(r, "random");
+            random = Checks.setOnce(random, r, "random");
             return this;
         }
 
         /** @return the supervisor */
         public Supervisor build() {
+            if (name == null) {
+                name = DEFAULT_NAME;
+            }
+            if (policy == null) {
+                policy = RestartPolicy.defaults();
+            }
+            if (timeSource == null) {
+                timeSource = TimeSource.system();
+            }
             if (random == null) {
                 random = new RandomGenerator() {
                     @Override

@@ -1,11 +1,9 @@
 package dev.hardening.lifecycle.grpc;
 
+import dev.hardening.config.Checks;
 import dev.hardening.lifecycle.Deadline;
 import dev.hardening.lifecycle.DrainParticipant;
 import io.grpc.Server;
-import java.util.HashSet;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +49,7 @@ public final class GrpcServerDrain implements DrainParticipant {
      * @return a builder
      */
     public static Builder builder(Server server) {
-        return new Builder(Objects.requireNonNull(server, "server"));
+        return new Builder(Checks.notNull(server, "server"));
     }
 
     @Override
@@ -114,11 +112,11 @@ public final class GrpcServerDrain implements DrainParticipant {
         server.shutdownNow();
     }
 
-    /** Builds a {@link GrpcServerDrain}. Each option may be set once. Not thread-safe. */
+    /** Builds a {@link GrpcServerDrain}. Each option may be set once ({@code "option: already set"}
+     * otherwise) and rejects {@code null}. Not thread-safe. */
     public static final class Builder {
         private final Server server;
-        private final Set<String> set = new HashSet<>();
-        private String name = "grpc";
+        private String name;
         private GrpcCallTracker tracker;
         private GrpcHealthStatus healthStatus;
 
@@ -126,24 +124,14 @@ public final class GrpcServerDrain implements DrainParticipant {
             this.server = server;
         }
 
-        private void once(String option) {
-            if (!set.add(option)) {
-                throw new IllegalStateException(option + " was already set");
-            }
-        }
-
         /**
          * @param n report name; default {@code grpc}
          * @return this
-         * @throws IllegalArgumentException if blank
+         * @throws IllegalArgumentException if not 1 to 64 letters, digits, {@code . _ - :}
+         * @throws IllegalStateException    if already set
          */
         public Builder name(String n) {
-            once("name");
-            Objects.requireNonNull(n, "name");
-            if (n.isBlank()) {
-                throw new IllegalArgumentException("name: blank (expected: a short name such as grpc)");
-            }
-            name = n;
+            name = Checks.setOnce(name, Checks.name(n, "name"), "name");
             return this;
         }
 
@@ -153,8 +141,7 @@ public final class GrpcServerDrain implements DrainParticipant {
          * @return this
          */
         public Builder tracker(GrpcCallTracker t) {
-            once("tracker");
-            tracker = Objects.requireNonNull(t, "tracker");
+            tracker = Checks.setOnce(tracker, t, "tracker");
             return this;
         }
 
@@ -164,13 +151,15 @@ public final class GrpcServerDrain implements DrainParticipant {
          * @return this
          */
         public Builder healthStatus(GrpcHealthStatus h) {
-            once("healthStatus");
-            healthStatus = Objects.requireNonNull(h, "healthStatus");
+            healthStatus = Checks.setOnce(healthStatus, h, "healthStatus");
             return this;
         }
 
         /** @return the drain participant */
         public GrpcServerDrain build() {
+            if (name == null) {
+                name = "grpc";
+            }
             return new GrpcServerDrain(this);
         }
     }

@@ -1,7 +1,7 @@
 package dev.hardening.lifecycle.internal;
 
+import dev.hardening.config.TimeSource;
 import dev.hardening.lifecycle.Lease;
-import dev.hardening.lifecycle.NanoClock;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -14,7 +14,7 @@ import java.util.Objects;
 public abstract class RemoteLease implements Lease {
     private final String name;
     private final long token;
-    private final NanoClock clock;
+    private final TimeSource clock;
     private final Duration safetyMargin;
     private long validUntil;
     private boolean released;
@@ -28,7 +28,7 @@ public abstract class RemoteLease implements Lease {
      * @param clock        the monotonic clock
      * @param safetyMargin how much earlier than the store the holder gives the lease up
      */
-    protected RemoteLease(String name, long token, long start, Duration ttl, NanoClock clock, Duration safetyMargin) {
+    protected RemoteLease(String name, long token, long start, Duration ttl, TimeSource clock, Duration safetyMargin) {
         this.name = name;
         this.token = token;
         this.clock = clock;

@@ -1,18 +1,24 @@
 package dev.hardening.lifecycle.internal;
 
+import dev.hardening.config.TimeSource;
 import dev.hardening.lifecycle.Deadline;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * One unit of shutdown work running on its own daemon thread, awaited with a deadline and
- * abandoned (not waited for) when the deadline passes. Thread-safe.
+ * abandoned (not waited for) when the deadline passes. Run time is measured on the injected
+ * {@link TimeSource}; waits re-read the deadline every {@link #POLL_NANOS} so a deadline on a fake
+ * time source is honoured as soon as the test moves it. Thread-safe.
  */
-public final class Step {
+final class Step {
+
+    /** The longest one wait lasts before the deadline is read again. */
+    static final long POLL_NANOS = 5_000_000L;
 
     /** The body of a step. */
     @FunctionalInterface
-    public interface Body {
+    interface Body {
         /**
          * @return whether the step achieved its goal
          * @throws Exception on failure
@@ -21,6 +27,7 @@ public final class Step {
     }
 
     private final String name;
+    private final TimeSource time;
     private final Thread thread;
     private final CountDownLatch done = new CountDownLatch(1);
     private final long startNanos;
@@ -28,43 +35,41 @@ public final class Step {
     private volatile boolean result;
     private volatile Throwable failure;
 
-    private Step(String name, Body body) {
+    private Step(String name, TimeSource time, Body body) {
         this.name = name;
-        this.startNanos = System.nanoTime();
+        this.time = time;
+        this.startNanos = time.nanoTime();
         this.thread = new Thread(() -> {
             try {
                 result = body.run();
             } catch (Throwable t) {
                 failure = t;
             } finally {
-                endNanos = System.nanoTime();
+                endNanos = time.nanoTime();
                 done.countDown();
             }
         }, "shutdown-" + name);
         this.thread.setDaemon(true);
     }
 
-    /**
-     * @param name a name for logs and the thread
-     * @param body what to run
-     * @return the started step
-     */
-    public static Step start(String name, Body body) {
-        Step s = new Step(name, body);
+    static Step start(String name, TimeSource time, Body body) {
+        Step s = new Step(name, time, body);
         s.thread.start();
         return s;
     }
 
-    /**
-     * @param deadline how long to wait
-     * @return whether the step returned (successfully or not) by then
-     */
-    public boolean await(Deadline deadline) {
+    /** @return whether the step returned (successfully or not) before {@code deadline} */
+    boolean await(Deadline deadline) {
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    return done.await(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+                    if (done.await(Math.min(POLL_NANOS, deadline.remainingNanos()), TimeUnit.NANOSECONDS)) {
+                        return true;
+                    }
+                    if (deadline.isExpired()) {
+                        return false;
+                    }
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
@@ -76,33 +81,30 @@ public final class Step {
         }
     }
 
-    /** @return the step's name */
-    public String name() {
+    String name() {
         return name;
     }
 
-    /** @return whether the body has returned */
-    public boolean isDone() {
+    boolean isDone() {
         return done.getCount() == 0;
     }
 
-    /** @return the body's result; meaningful only when done without failure */
-    public boolean result() {
+    /** Meaningful only when done without failure. */
+    boolean result() {
         return result;
     }
 
     /** @return what the body threw, or null */
-    public Throwable failure() {
+    Throwable failure() {
         return failure;
     }
 
-    /** @return the thread running the body */
-    public Thread thread() {
+    Thread thread() {
         return thread;
     }
 
     /** @return nanoseconds the body ran, or has been running so far */
-    public long tookNanos() {
-        return (isDone() ? endNanos : System.nanoTime()) - startNanos;
+    long tookNanos() {
+        return (isDone() ? endNanos : time.nanoTime()) - startNanos;
     }
 }

@@ -9,13 +9,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Halts the JVM when a shutdown exceeds its total budget, after logging what hung. The log line is
- * written on a helper thread given at most {@link #LOG_GRACE_NANOS}, so a wedged logging backend
- * cannot delay the halt. Thread-safe.
+ * written on a helper thread given at most {@link #LOG_GRACE_MILLIS}, so a wedged logging backend
+ * cannot delay the halt. The deadline is re-read every {@link Step#POLL_NANOS}, so it follows a
+ * fake time source too. Thread-safe.
  */
-public final class Watchdog {
+final class Watchdog {
 
-    /** How long the watchdog waits for its own log line before halting anyway. */
-    public static final long LOG_GRACE_NANOS = 100_000_000L;
+    /** How long the watchdog waits for its own log line before halting anyway, in real milliseconds. */
+    static final long LOG_GRACE_MILLIS = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(Watchdog.class);
 
@@ -28,28 +29,21 @@ public final class Watchdog {
         this.thread.setPriority(Thread.MAX_PRIORITY);
     }
 
-    /**
-     * @param deadline      when the total budget runs out
-     * @param whatIsRunning describes the hung phase and steps, called only when the budget is exceeded
-     * @param halter        ends the JVM
-     * @param status        the exit status to halt with
-     * @return the armed watchdog
-     */
-    public static Watchdog arm(Deadline deadline, Supplier<String> whatIsRunning, Halter halter, int status) {
+    static Watchdog arm(Deadline deadline, Supplier<String> whatIsRunning, Halter halter, int status) {
         Watchdog w = new Watchdog(deadline, whatIsRunning, halter, status);
         w.thread.start();
         return w;
     }
 
     /** Stops the watchdog: the shutdown finished in time. */
-    public void disarm() {
+    void disarm() {
         disarmed = true;
         LockSupport.unpark(thread);
     }
 
     private void watch(Deadline deadline, Supplier<String> whatIsRunning, Halter halter, int status) {
         while (!disarmed && !deadline.isExpired()) {
-            LockSupport.parkNanos(this, deadline.remainingNanos());
+            LockSupport.parkNanos(this, Math.min(Step.POLL_NANOS, deadline.remainingNanos()));
         }
         if (disarmed) {
             return;
@@ -59,14 +53,14 @@ public final class Watchdog {
             try {
                 what = whatIsRunning.get();
             } catch (RuntimeException e) {
-                what = "(could not describe: " + e + ")";
+                what = "(could not describe the running steps)";
             }
             LOG.error("shutdown exceeded its total budget; halting with status {}. Hung: {}", status, what);
         }, "shutdown-watchdog-log");
         logger.setDaemon(true);
         logger.start();
         try {
-            logger.join(LOG_GRACE_NANOS / 1_000_000L);
+            logger.join(LOG_GRACE_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -1,9 +1,11 @@
 package dev.hardening.lifecycle.jdbc;
 
+import dev.hardening.config.Checks;
+import dev.hardening.config.TimeSource;
 import dev.hardening.lifecycle.Lease;
+import dev.hardening.lifecycle.LeaseStoreException;
 import dev.hardening.lifecycle.internal.RemoteLease;
 import dev.hardening.lifecycle.LeaseProvider;
-import dev.hardening.lifecycle.NanoClock;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -13,7 +15,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -71,7 +72,7 @@ public final class PostgresLeaseProvider implements LeaseProvider, AutoCloseable
     private final String table;
     private final Duration safetyMargin;
     private final int queryTimeoutSeconds;
-    private final NanoClock clock;
+    private final TimeSource clock;
     private final SecureRandom random = new SecureRandom();
     private final Set<PgLease> live = ConcurrentHashMap.newKeySet();
 
@@ -102,17 +103,14 @@ public final class PostgresLeaseProvider implements LeaseProvider, AutoCloseable
             s.execute("CREATE TABLE IF NOT EXISTS " + table + " (name text PRIMARY KEY, owner text, "
                     + "token bigint NOT NULL, expires_at timestamptz NOT NULL)");
         } catch (SQLException e) {
-            throw new LeaseStoreException("create lease table " + table + ": " + e.getSQLState(), e);
+            throw storeError("create lease table " + table, e);
         }
     }
 
     @Override
     public Optional<Lease> tryAcquire(String name, Duration ttl) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(ttl, "ttl");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("name: blank (expected: a lease name such as job:cleanup)");
-        }
+        Checks.name(name, "name");
+        Checks.notNull(ttl, "ttl");
         checkTtl(ttl);
         byte[] id = new byte[16];
         random.nextBytes(id);
@@ -137,8 +135,16 @@ public final class PostgresLeaseProvider implements LeaseProvider, AutoCloseable
                 return Optional.of(lease);
             }
         } catch (SQLException e) {
-            throw new LeaseStoreException("acquire lease " + name + ": " + e.getSQLState(), e);
+            throw storeError("acquire lease " + name, e);
         }
+    }
+
+    /** SQLState class 08 is a connection exception, 57 an operator intervention (including timeouts). */
+    private static LeaseStoreException storeError(String what, SQLException e) {
+        String state = e.getSQLState();
+        boolean unreachable = state == null || state.startsWith("08") || state.startsWith("57");
+        return new LeaseStoreException(unreachable ? LeaseStoreException.Reason.UNREACHABLE
+                : LeaseStoreException.Reason.STORE_ERROR, what + ": SQLState " + state, e);
     }
 
     private void checkTtl(Duration ttl) {
@@ -157,7 +163,7 @@ public final class PostgresLeaseProvider implements LeaseProvider, AutoCloseable
             ps.setLong(4, token);
             return ps.executeUpdate();
         } catch (SQLException e) {
-            throw new LeaseStoreException("lease " + name + ": " + e.getSQLState(), e);
+            throw storeError("lease " + name, e);
         }
     }
 
@@ -217,29 +223,34 @@ public final class PostgresLeaseProvider implements LeaseProvider, AutoCloseable
         }
     }
 
-    /** Configures a {@link PostgresLeaseProvider}. Each setter validates at once. Not thread-safe. */
+    /**
+     * Configures a {@link PostgresLeaseProvider}. Each option may be set once ({@code "option: already set"}
+     * otherwise), is validated at once and rejects {@code null}; unset options take the documented
+     * defaults in {@link #build()}. Not thread-safe.
+     */
     public static final class Builder {
         private final DataSource dataSource;
-        private String table = DEFAULT_TABLE;
-        private Duration safetyMargin = Duration.ofMillis(DEFAULT_SAFETY_MARGIN_MILLIS);
-        private int queryTimeoutSeconds = DEFAULT_QUERY_TIMEOUT_SECONDS;
-        private NanoClock clock = NanoClock.system();
+        private String table;
+        private Duration safetyMargin;
+        private Integer queryTimeoutSeconds;
+        private TimeSource clock;
 
         private Builder(DataSource dataSource) {
-            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            this.dataSource = Checks.notNull(dataSource, "dataSource");
         }
 
         /**
          * @param name the lease table; default {@value #DEFAULT_TABLE}
          * @return this
          * @throws IllegalArgumentException unless a lower-case SQL identifier of at most 63 characters
+         * @throws IllegalStateException    if already set
          */
         public Builder table(String name) {
-            Objects.requireNonNull(name, "table");
+            Checks.notNull(name, "table");
             if (!TABLE.matcher(name).matches()) {
                 throw new IllegalArgumentException("table: '" + name + "' (expected: [a-z_][a-z0-9_]{0,62})");
             }
-            this.table = name;
+            this.table = Checks.setOnce(table, name, "table");
             return this;
         }
 
@@ -248,13 +259,14 @@ public final class PostgresLeaseProvider implements LeaseProvider, AutoCloseable
          *               valid; default {@value #DEFAULT_SAFETY_MARGIN_MILLIS} ms
          * @return this
          * @throws IllegalArgumentException if negative or above 1 minute
+         * @throws IllegalStateException    if already set
          */
         public Builder safetyMargin(Duration margin) {
-            Objects.requireNonNull(margin, "safetyMargin");
-            if (margin.isNegative() || margin.compareTo(Duration.ofMinutes(1)) > 0) {
-                throw new IllegalArgumentException("safetyMargin: " + margin + " (expected: PT0S .. PT1M)");
+            Checks.nonNegative(margin, "safetyMargin");
+            if (margin.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new IllegalArgumentException("safetyMargin: " + margin + " (expected: <= PT1M)");
             }
-            this.safetyMargin = margin;
+            this.safetyMargin = Checks.setOnce(safetyMargin, margin, "safetyMargin");
             return this;
         }
 
@@ -262,27 +274,43 @@ public final class PostgresLeaseProvider implements LeaseProvider, AutoCloseable
          * @param timeout per-statement timeout; default {@value #DEFAULT_QUERY_TIMEOUT_SECONDS} s
          * @return this
          * @throws IllegalArgumentException outside 1 s .. 60 s (JDBC counts whole seconds)
+         * @throws IllegalStateException    if already set
          */
         public Builder queryTimeout(Duration timeout) {
-            Objects.requireNonNull(timeout, "queryTimeout");
+            Checks.notNull(timeout, "queryTimeout");
             if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofSeconds(60)) > 0) {
-                throw new IllegalArgumentException("queryTimeout: " + timeout + " (expected: PT1S .. PT1M)");
+                throw new IllegalArgumentException("queryTimeout: " + timeout + " (expected: PT1S to PT1M)");
             }
-            this.queryTimeoutSeconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
+            this.queryTimeoutSeconds = Checks.setOnce(queryTimeoutSeconds,
+                    (int) Math.max(1, (timeout.toMillis() + 999) / 1000), "queryTimeout");
             return this;
         }
 
         /**
-         * @param clock the monotonic clock lease validity is measured on; default {@link NanoClock#system()}
+         * @param timeSource the time source whose monotonic reading measures lease validity;
+         *                   default {@link TimeSource#system()}
          * @return this
+         * @throws IllegalStateException if already set
          */
-        public Builder clock(NanoClock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+        public Builder timeSource(TimeSource timeSource) {
+            this.clock = Checks.setOnce(clock, timeSource, "timeSource");
             return this;
         }
 
         /** @return the provider; call {@link PostgresLeaseProvider#createTable()} once if the table may not exist */
         public PostgresLeaseProvider build() {
+            if (table == null) {
+                table = DEFAULT_TABLE;
+            }
+            if (safetyMargin == null) {
+                safetyMargin = Duration.ofMillis(DEFAULT_SAFETY_MARGIN_MILLIS);
+            }
+            if (queryTimeoutSeconds == null) {
+                queryTimeoutSeconds = DEFAULT_QUERY_TIMEOUT_SECONDS;
+            }
+            if (clock == null) {
+                clock = TimeSource.system();
+            }
             return new PostgresLeaseProvider(this);
         }
     }

@@ -1,11 +1,9 @@
 package dev.hardening.lifecycle.jetty;
 
+import dev.hardening.config.Checks;
 import dev.hardening.lifecycle.Deadline;
 import dev.hardening.lifecycle.DrainParticipant;
 import dev.hardening.lifecycle.servlet.ServletDrain;
-import java.util.HashSet;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +64,7 @@ public final class JettyServerDrain implements DrainParticipant {
      * @return a builder
      */
     public static Builder builder(Server server) {
-        return new Builder(Objects.requireNonNull(server, "server"));
+        return new Builder(Checks.notNull(server, "server"));
     }
 
     @Override
@@ -171,35 +169,25 @@ public final class JettyServerDrain implements DrainParticipant {
         t.start();
     }
 
-    /** Builds a {@link JettyServerDrain}. Each option may be set once. Not thread-safe. */
+    /** Builds a {@link JettyServerDrain}. Each option may be set once ({@code "option: already set"}
+     * otherwise) and rejects {@code null}. Not thread-safe. */
     public static final class Builder {
         private final Server server;
-        private final Set<String> set = new HashSet<>();
-        private String name = "jetty";
+        private String name;
         private ServletDrain tracker;
 
         private Builder(Server server) {
             this.server = server;
         }
 
-        private void once(String option) {
-            if (!set.add(option)) {
-                throw new IllegalStateException(option + " was already set");
-            }
-        }
-
         /**
          * @param n report name; default {@code jetty}
          * @return this
-         * @throws IllegalArgumentException if blank
+         * @throws IllegalArgumentException if not 1 to 64 letters, digits, {@code . _ - :}
+         * @throws IllegalStateException    if already set
          */
         public Builder name(String n) {
-            once("name");
-            Objects.requireNonNull(n, "name");
-            if (n.isBlank()) {
-                throw new IllegalArgumentException("name: blank (expected: a short name such as jetty)");
-            }
-            name = n;
+            name = Checks.setOnce(name, Checks.name(n, "name"), "name");
             return this;
         }
 
@@ -210,13 +198,15 @@ public final class JettyServerDrain implements DrainParticipant {
          * @return this
          */
         public Builder tracker(ServletDrain t) {
-            once("tracker");
-            tracker = Objects.requireNonNull(t, "tracker");
+            tracker = Checks.setOnce(tracker, t, "tracker");
             return this;
         }
 
         /** @return the drain participant */
         public JettyServerDrain build() {
+            if (name == null) {
+                name = "jetty";
+            }
             return new JettyServerDrain(this);
         }
     }

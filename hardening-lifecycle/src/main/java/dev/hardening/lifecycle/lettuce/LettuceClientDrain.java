@@ -1,13 +1,11 @@
 package dev.hardening.lifecycle.lettuce;
 
+import dev.hardening.config.Checks;
 import dev.hardening.lifecycle.Deadline;
 import dev.hardening.lifecycle.DrainParticipant;
 import io.lettuce.core.AbstractRedisClient;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +53,7 @@ public final class LettuceClientDrain implements DrainParticipant {
      * @return a builder
      */
     public static Builder builder(AbstractRedisClient client) {
-        return new Builder(Objects.requireNonNull(client, "client"));
+        return new Builder(Checks.notNull(client, "client"));
     }
 
     @Override
@@ -112,35 +110,25 @@ public final class LettuceClientDrain implements DrainParticipant {
         }
     }
 
-    /** Builds a {@link LettuceClientDrain}. Each option may be set once. Not thread-safe. */
+    /** Builds a {@link LettuceClientDrain}. Each option may be set once ({@code "option: already set"}
+     * otherwise) and rejects {@code null}. Not thread-safe. */
     public static final class Builder {
         private final AbstractRedisClient client;
-        private final Set<String> set = new HashSet<>();
         private final List<DrainParticipant> after = new ArrayList<>();
-        private String name = "redis";
+        private String name;
 
         private Builder(AbstractRedisClient client) {
             this.client = client;
         }
 
-        private void once(String option) {
-            if (!set.add(option)) {
-                throw new IllegalStateException(option + " was already set");
-            }
-        }
-
         /**
          * @param n report name; default {@code redis}
          * @return this
-         * @throws IllegalArgumentException if blank
+         * @throws IllegalArgumentException if not 1 to 64 letters, digits, {@code . _ - :}
+         * @throws IllegalStateException    if already set
          */
         public Builder name(String n) {
-            once("name");
-            Objects.requireNonNull(n, "name");
-            if (n.isBlank()) {
-                throw new IllegalArgumentException("name: blank (expected: a short name such as redis)");
-            }
-            name = n;
+            name = Checks.setOnce(name, Checks.name(n, "name"), "name");
             return this;
         }
 
@@ -149,20 +137,26 @@ public final class LettuceClientDrain implements DrainParticipant {
          *                 until each reports {@code inFlight() <= 0}. Default: none
          * @return this
          * @throws IllegalArgumentException if none is given
+         * @throws IllegalStateException    if already set
          */
         public Builder after(DrainParticipant... upstream) {
-            once("after");
+            if (!after.isEmpty()) {
+                throw new IllegalStateException("after: already set");
+            }
             if (upstream.length == 0) {
                 throw new IllegalArgumentException("after: no participants (expected: at least one)");
             }
             for (DrainParticipant p : upstream) {
-                after.add(Objects.requireNonNull(p, "after"));
+                after.add(Checks.notNull(p, "after"));
             }
             return this;
         }
 
         /** @return the drain participant */
         public LettuceClientDrain build() {
+            if (name == null) {
+                name = "redis";
+            }
             return new LettuceClientDrain(this);
         }
     }

@@ -1,33 +1,29 @@
 package dev.hardening.lifecycle.redis;
 
+import dev.hardening.config.TimeSource;
+import dev.hardening.config.Checks;
 import dev.hardening.lifecycle.DelayScheduler;
 import dev.hardening.lifecycle.Lease;
-import dev.hardening.lifecycle.internal.RemoteLease;
 import dev.hardening.lifecycle.LeaseKeeper;
 import dev.hardening.lifecycle.LeaseProvider;
-import dev.hardening.lifecycle.NanoClock;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
+import dev.hardening.lifecycle.LeaseStoreException;
+import dev.hardening.lifecycle.internal.RemoteLease;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.SocketOptions;
-import io.lettuce.core.TimeoutOptions;
-import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisScriptingCommands;
-import io.lettuce.core.cluster.ClusterClientOptions;
-import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.codec.StringCodec;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,21 +58,25 @@ import org.slf4j.LoggerFactory;
  * fencing token is the guarantee: protected writes must carry it and the resource must reject a
  * token lower than the highest it has seen.
  *
+ * <p><b>Connection.</b> The provider uses the application's own Lettuce connection (standalone,
+ * Sentinel or Cluster, with the {@link {@code String} codec); it never opens or
+ * closes one. Each command is sent asynchronously and awaited for at most the provider's
+ * {@linkplain Builder#commandTimeout command timeout}, whatever the connection's own timeout.
+ *
  * <p><b>Shutdown.</b> {@link #releaseAll()} releases every lease still held through this
  * provider; register it with {@code ShutdownCoordinator.onRelease("leases", provider::releaseAll)}
- * so a peer takes over at once instead of after the ttl. {@link #close()} releases and closes the
- * client.
+ * so a peer takes over at once instead of after the ttl. {@link #close()} releases too; the
+ * connection stays the caller's to close, after it.
  *
- * <p>Failures: when Redis cannot be reached within the command timeout, {@code tryAcquire},
- * {@code renew} and {@code releaseAfter} throw {@link RedisLeaseException}; a lease whose renewals
- * keep failing simply stops being valid on the holder's clock. Thread-safe.
+ * <p>Failures: when Redis does not answer within the command timeout, {@code tryAcquire},
+ * {@code renew} and {@code releaseAfter} throw {@link LeaseStoreException} ({@code UNREACHABLE});
+ * a script error is {@code STORE_ERROR}. A lease whose renewals keep failing simply stops being
+ * valid on the holder's clock. Thread-safe.
  */
 public final class RedisLeaseProvider implements LeaseProvider, AutoCloseable {
 
     /** Default command timeout: {@value} ms. Lettuce's own default, 60 s, is never used. */
     public static final long DEFAULT_COMMAND_TIMEOUT_MILLIS = 500;
-    /** Default connect timeout: {@value} ms. */
-    public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 1000;
     /** Default safety margin: {@value} ms before the expiry a holder stops counting its lease valid. */
     public static final long DEFAULT_SAFETY_MARGIN_MILLIS = 200;
     /** Default longest ttl a lease may ask for: {@value} ms. */
@@ -87,97 +87,82 @@ public final class RedisLeaseProvider implements LeaseProvider, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisLeaseProvider.class);
 
     private final String description;
-    private final RedisClient client;
-    private final RedisClusterClient clusterClient;
-    private final RedisURI standaloneUri;
+    private final RedisScriptingAsyncCommands<String, String> commands;
+    private final long commandTimeoutNanos;
     private final Duration safetyMargin;
     private final Duration maxTtl;
     private final Duration quarantine;
     private final String prefix;
-    private final NanoClock clock;
+    private final TimeSource clock;
     private final DelayScheduler renewer;
     private final SecureRandom random = new SecureRandom();
     private final AtomicLong highestToken = new AtomicLong();
     private final Set<RedisLease> live = ConcurrentHashMap.newKeySet();
-    private volatile StatefulConnection<String, String> connection;
-    private volatile RedisScriptingCommands<String, String> commands;
     private volatile boolean closed;
 
     private RedisLeaseProvider(Builder b) {
         this.description = b.description;
+        this.commands = b.commands;
+        this.commandTimeoutNanos = b.commandTimeout.toNanos();
         this.safetyMargin = b.safetyMargin;
         this.maxTtl = b.maxTtl;
         this.quarantine = b.quarantine != null ? b.quarantine : b.maxTtl;
         this.prefix = b.prefix;
         this.clock = b.clock;
         this.renewer = b.renewer;
-        SocketOptions socket = SocketOptions.builder().connectTimeout(b.connectTimeout).keepAlive(true).build();
-        TimeoutOptions timeouts = TimeoutOptions.enabled(b.commandTimeout);
-        for (RedisURI uri : b.uris) {
-            uri.setTimeout(b.commandTimeout);
-        }
-        if (b.uris.size() > 1) {
-            this.client = null;
-            this.standaloneUri = null;
-            this.clusterClient = RedisClusterClient.create(b.uris);
-            this.clusterClient.setOptions(ClusterClientOptions.builder().autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .socketOptions(socket).timeoutOptions(timeouts).build());
-        } else {
-            this.clusterClient = null;
-            this.standaloneUri = b.uris.get(0);
-            this.client = RedisClient.create();
-            this.client.setOptions(ClientOptions.builder().autoReconnect(true)
-                    .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                    .socketOptions(socket).timeoutOptions(timeouts).build());
-        }
     }
 
     /**
-     * @param uri a Redis URI ({@code redis://host:port}, {@code rediss://…}, {@code redis-sentinel://…}),
-     *            or several comma-separated {@code redis://} URIs: the seed nodes of a Cluster
+     * @param connection the application's connection to a standalone or Sentinel-managed Redis,
+     *                   with a {@code String} codec; the caller keeps owning it
      * @return a builder with the documented defaults
-     * @throws IllegalArgumentException if the URI is blank or malformed
+     * @throws NullPointerException if {@code connection} is null
      */
-    public static Builder builder(String uri) {
-        return new Builder(uri);
+    public static Builder builder(StatefulRedisConnection<String, String> connection) {
+        return new Builder(Checks.notNull(connection, "connection").async(), "redis");
     }
 
-    private RedisScriptingCommands<String, String> commands() {
-        RedisScriptingCommands<String, String> c = commands;
-        if (c != null) {
-            return c;
+    /**
+     * @param connection the application's connection to a Redis Cluster, with a {@code String}
+     *                   codec; the caller keeps owning it
+     * @return a builder with the documented defaults
+     * @throws NullPointerException if {@code connection} is null
+     */
+    public static Builder builder(StatefulRedisClusterConnection<String, String> connection) {
+        return new Builder(Checks.notNull(connection, "connection").async(), "redis cluster");
+    }
+
+    private <T> T eval(String what, String script, ScriptOutputType type, String[] keys, String... args) {
+        if (closed) {
+            throw new LeaseStoreException(LeaseStoreException.Reason.CLOSED, what + ": lease provider closed", null);
         }
-        synchronized (this) {
-            if (closed) {
-                throw new RedisLeaseException("lease provider closed: " + description, null);
-            }
-            if (commands == null) {
+        RedisFuture<T> f;
+        try {
+            f = commands.eval(script, type, keys, args);
+        } catch (RuntimeException e) {
+            throw new LeaseStoreException(LeaseStoreException.Reason.UNREACHABLE, what + ": " + description + " refused the command", e);
+        }
+        boolean interrupted = false;
+        try {
+            long end = clock.nanoTime() + commandTimeoutNanos;
+            while (true) {
                 try {
-                    if (clusterClient != null) {
-                        StatefulRedisClusterConnection<String, String> conn = clusterClient.connect(StringCodec.UTF8);
-                        connection = conn;
-                        commands = conn.sync();
-                    } else {
-                        StatefulRedisConnection<String, String> conn = client.connect(StringCodec.UTF8, standaloneUri);
-                        connection = conn;
-                        commands = conn.sync();
-                    }
-                } catch (RuntimeException e) {
-                    throw new RedisLeaseException("Redis unreachable: " + description, e);
+                    return f.get(Math.max(0, Math.min(commandTimeoutNanos, end - clock.nanoTime())), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (TimeoutException e) {
+                    f.cancel(false);
+                    throw new LeaseStoreException(LeaseStoreException.Reason.UNREACHABLE,
+                            what + ": " + description + " did not answer within " + Duration.ofNanos(commandTimeoutNanos), e);
+                } catch (ExecutionException e) {
+                    throw new LeaseStoreException(LeaseStoreException.Reason.STORE_ERROR,
+                            what + ": " + description + " answered with an error", e.getCause());
                 }
             }
-            return commands;
-        }
-    }
-
-    private <T> T eval(String script, ScriptOutputType type, String[] keys, String... args) {
-        try {
-            return commands().eval(script, type, keys, args);
-        } catch (RedisLeaseException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new RedisLeaseException("Redis lease command failed on " + description + ": " + e.getClass().getSimpleName(), e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -187,11 +172,8 @@ public final class RedisLeaseProvider implements LeaseProvider, AutoCloseable {
 
     @Override
     public Optional<Lease> tryAcquire(String name, Duration ttl) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(ttl, "ttl");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("name: blank (expected: a lease name such as job:cleanup)");
-        }
+        Checks.name(name, "name");
+        Checks.notNull(ttl, "ttl");
         if (ttl.compareTo(safetyMargin) <= 0 || ttl.compareTo(maxTtl) > 0) {
             throw new IllegalArgumentException("ttl: " + ttl + " (expected: > safetyMargin " + safetyMargin
                     + " and <= maxTtl " + maxTtl + ")");
@@ -201,7 +183,7 @@ public final class RedisLeaseProvider implements LeaseProvider, AutoCloseable {
         String owner = HexFormat.of().formatHex(id);
         String key = leaseKey(name);
         long start = clock.nanoTime();
-        List<Object> reply = eval(LeaseScripts.ACQUIRE, ScriptOutputType.MULTI, new String[] {key, key + ":token"},
+        List<Object> reply = eval("acquire lease " + name, LeaseScripts.ACQUIRE, ScriptOutputType.MULTI, new String[] {key, key + ":token"},
                 owner, Long.toString(ttl.toMillis()), Long.toString(quarantine.toMillis()), Long.toString(highestToken.get()));
         if (((Long) reply.get(0)) != 1L) {
             return Optional.empty();
@@ -235,25 +217,14 @@ public final class RedisLeaseProvider implements LeaseProvider, AutoCloseable {
         return live.size();
     }
 
-    /** Releases every held lease, then closes the connection and the client. Idempotent. */
+    /**
+     * Releases every held lease, then refuses further use ({@link LeaseStoreException.Reason#CLOSED}).
+     * The connection is not closed: it is the caller's. Idempotent.
+     */
     @Override
     public void close() {
         releaseAll();
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        StatefulConnection<String, String> c = connection;
-        if (c != null) {
-            c.close();
-        }
-        if (clusterClient != null) {
-            clusterClient.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        } else {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        }
+        closed = true;
     }
 
     @Override
@@ -284,18 +255,18 @@ public final class RedisLeaseProvider implements LeaseProvider, AutoCloseable {
             }
         }
 
-        /** @throws RedisLeaseException if Redis cannot be reached */
+        /** @throws LeaseStoreException if Redis cannot be reached */
         @Override
         protected boolean renewInStore(Duration ttl) {
-            Long ok = eval(LeaseScripts.RENEW, ScriptOutputType.INTEGER, new String[] {key}, owner, Long.toString(ttl.toMillis()));
+            Long ok = eval("renew lease " + name(), LeaseScripts.RENEW, ScriptOutputType.INTEGER, new String[] {key}, owner, Long.toString(ttl.toMillis()));
             return ok != null && ok == 1L;
         }
 
-        /** @throws RedisLeaseException if Redis cannot be reached */
+        /** @throws LeaseStoreException if Redis cannot be reached */
         @Override
         protected void releaseInStore(Duration keep) {
             long ms = Math.max(keep.isZero() ? 0 : 1, keep.toMillis());
-            eval(LeaseScripts.RELEASE, ScriptOutputType.INTEGER, new String[] {key}, owner, Long.toString(ms));
+            eval("release lease " + name(), LeaseScripts.RELEASE, ScriptOutputType.INTEGER, new String[] {key}, owner, Long.toString(ms));
         }
 
         @Override
@@ -312,56 +283,36 @@ public final class RedisLeaseProvider implements LeaseProvider, AutoCloseable {
     }
 
     /**
-     * Configures a {@link RedisLeaseProvider}. Each setter validates at once. Not thread-safe.
+     * Configures a {@link RedisLeaseProvider}. Each option may be set once ({@code "option: already set"}
+     * otherwise), is validated at once and rejects {@code null}; unset options take the documented
+     * defaults in {@link #build()}. Not thread-safe.
      */
     public static final class Builder {
-        private final List<RedisURI> uris = new ArrayList<>();
+        private final RedisScriptingAsyncCommands<String, String> commands;
         private final String description;
-        private Duration commandTimeout = Duration.ofMillis(DEFAULT_COMMAND_TIMEOUT_MILLIS);
-        private Duration connectTimeout = Duration.ofMillis(DEFAULT_CONNECT_TIMEOUT_MILLIS);
-        private Duration safetyMargin = Duration.ofMillis(DEFAULT_SAFETY_MARGIN_MILLIS);
-        private Duration maxTtl = Duration.ofMillis(DEFAULT_MAX_TTL_MILLIS);
+        private Duration commandTimeout;
+        private Duration safetyMargin;
+        private Duration maxTtl;
         private Duration quarantine;
-        private String prefix = DEFAULT_KEY_PREFIX;
-        private NanoClock clock = NanoClock.system();
+        private String prefix;
+        private TimeSource clock;
         private DelayScheduler renewer;
 
-        private Builder(String uri) {
-            Objects.requireNonNull(uri, "uri");
-            if (uri.isBlank()) {
-                throw new IllegalArgumentException("uri: blank (expected: redis://host:port)");
-            }
-            StringBuilder hosts = new StringBuilder();
-            for (String part : uri.split(",")) {
-                RedisURI u;
-                try {
-                    u = RedisURI.create(part.trim());
-                } catch (RuntimeException e) {
-                    throw new IllegalArgumentException("uri: malformed (expected: redis://host:port[,redis://host:port...])", e);
-                }
-                uris.add(u);
-                hosts.append(hosts.length() == 0 ? "" : ",").append(u.getHost()).append(':').append(u.getPort());
-            }
-            this.description = (uris.size() > 1 ? "cluster " : "") + hosts;
+        private Builder(RedisScriptingAsyncCommands<String, String> commands, String description) {
+            this.commands = commands;
+            this.description = description;
         }
 
         /**
-         * @param timeout how long one command may take; default {@value #DEFAULT_COMMAND_TIMEOUT_MILLIS} ms
+         * @param timeout how long one command may take, whatever the connection's own timeout;
+         *                default {@value #DEFAULT_COMMAND_TIMEOUT_MILLIS} ms
          * @return this
          * @throws IllegalArgumentException outside 1 ms .. 10 s
+         * @throws IllegalStateException    if already set
          */
         public Builder commandTimeout(Duration timeout) {
-            this.commandTimeout = range("commandTimeout", timeout, Duration.ofMillis(1), Duration.ofSeconds(10));
-            return this;
-        }
-
-        /**
-         * @param timeout how long a connect may take; default {@value #DEFAULT_CONNECT_TIMEOUT_MILLIS} ms
-         * @return this
-         * @throws IllegalArgumentException outside 1 ms .. 30 s
-         */
-        public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = range("connectTimeout", timeout, Duration.ofMillis(1), Duration.ofSeconds(30));
+            commandTimeout = Checks.setOnce(commandTimeout,
+                    range("commandTimeout", timeout, Duration.ofMillis(1), Duration.ofSeconds(10)), "commandTimeout");
             return this;
         }
 
@@ -371,9 +322,11 @@ public final class RedisLeaseProvider implements LeaseProvider, AutoCloseable {
          *               {@value #DEFAULT_SAFETY_MARGIN_MILLIS} ms
          * @return this
          * @throws IllegalArgumentException if negative or above 1 minute
+         * @throws IllegalStateException    if already set
          */
         public Builder safetyMargin(Duration margin) {
-            this.safetyMargin = range("safetyMargin", margin, Duration.ZERO, Duration.ofMinutes(1));
+            safetyMargin = Checks.setOnce(safetyMargin,
+                    range("safetyMargin", margin, Duration.ZERO, Duration.ofMinutes(1)), "safetyMargin");
             return this;
         }
 
@@ -381,9 +334,10 @@ public final class RedisLeaseProvider implements LeaseProvider, AutoCloseable {
          * @param ttl the longest ttl a lease may ask for; default {@value #DEFAULT_MAX_TTL_MILLIS} ms
          * @return this
          * @throws IllegalArgumentException outside 1 ms .. 1 day
+         * @throws IllegalStateException    if already set
          */
         public Builder maxTtl(Duration ttl) {
-            this.maxTtl = range("maxTtl", ttl, Duration.ofMillis(1), Duration.ofDays(1));
+            maxTtl = Checks.setOnce(maxTtl, range("maxTtl", ttl, Duration.ofMillis(1), Duration.ofDays(1)), "maxTtl");
             return this;
         }
 
@@ -393,9 +347,11 @@ public final class RedisLeaseProvider implements LeaseProvider, AutoCloseable {
          *          leaving only fencing to protect against a holder from before the loss.
          * @return this
          * @throws IllegalArgumentException if negative or above 1 day
+         * @throws IllegalStateException    if already set
          */
         public Builder restartQuarantine(Duration q) {
-            this.quarantine = range("restartQuarantine", q, Duration.ZERO, Duration.ofDays(1));
+            quarantine = Checks.setOnce(quarantine,
+                    range("restartQuarantine", q, Duration.ZERO, Duration.ofDays(1)), "restartQuarantine");
             return this;
         }
 
@@ -403,22 +359,25 @@ public final class RedisLeaseProvider implements LeaseProvider, AutoCloseable {
          * @param keyPrefix prefix of every key; default {@value #DEFAULT_KEY_PREFIX}
          * @return this
          * @throws IllegalArgumentException if blank or containing braces (they would break the hash tag)
+         * @throws IllegalStateException    if already set
          */
         public Builder keyPrefix(String keyPrefix) {
-            Objects.requireNonNull(keyPrefix, "keyPrefix");
+            Checks.notNull(keyPrefix, "keyPrefix");
             if (keyPrefix.isBlank() || keyPrefix.indexOf('{') >= 0 || keyPrefix.indexOf('}') >= 0) {
                 throw new IllegalArgumentException("keyPrefix: '" + keyPrefix + "' (expected: non-blank, no braces)");
             }
-            this.prefix = keyPrefix;
+            prefix = Checks.setOnce(prefix, keyPrefix, "keyPrefix");
             return this;
         }
 
         /**
-         * @param clock the monotonic clock lease validity is measured on; default {@link NanoClock#system()}
+         * @param timeSource the time source whose monotonic reading measures lease validity and
+         *                   command timeouts; default {@link TimeSource#system()}
          * @return this
+         * @throws IllegalStateException if already set
          */
-        public Builder clock(NanoClock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
+        public Builder timeSource(TimeSource timeSource) {
+            clock = Checks.setOnce(clock, timeSource, "timeSource");
             return this;
         }
 
@@ -429,17 +388,33 @@ public final class RedisLeaseProvider implements LeaseProvider, AutoCloseable {
          *
          * @param scheduler runs the renewals (each blocks for one round trip)
          * @return this
+         * @throws IllegalStateException if already set
          */
         public Builder renewInBackground(DelayScheduler scheduler) {
-            this.renewer = Objects.requireNonNull(scheduler, "scheduler");
+            renewer = Checks.setOnce(renewer, scheduler, "renewInBackground");
             return this;
         }
 
         /**
-         * @return the provider; it connects on first use
+         * @return the provider
          * @throws IllegalArgumentException if the safety margin is not below maxTtl
          */
         public RedisLeaseProvider build() {
+            if (commandTimeout == null) {
+                commandTimeout = Duration.ofMillis(DEFAULT_COMMAND_TIMEOUT_MILLIS);
+            }
+            if (safetyMargin == null) {
+                safetyMargin = Duration.ofMillis(DEFAULT_SAFETY_MARGIN_MILLIS);
+            }
+            if (maxTtl == null) {
+                maxTtl = Duration.ofMillis(DEFAULT_MAX_TTL_MILLIS);
+            }
+            if (prefix == null) {
+                prefix = DEFAULT_KEY_PREFIX;
+            }
+            if (clock == null) {
+                clock = TimeSource.system();
+            }
             if (safetyMargin.compareTo(maxTtl) >= 0) {
                 throw new IllegalArgumentException("safetyMargin: " + safetyMargin + " (expected: < maxTtl " + maxTtl + ")");
             }
@@ -447,9 +422,9 @@ public final class RedisLeaseProvider implements LeaseProvider, AutoCloseable {
         }
 
         private static Duration range(String field, Duration d, Duration min, Duration max) {
-            Objects.requireNonNull(d, field);
+            Checks.notNull(d, field);
             if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-                throw new IllegalArgumentException(field + ": " + d + " (expected: " + min + " .. " + max + ")");
+                throw new IllegalArgumentException(field + ": " + d + " (expected: " + min + " to " + max + ")");
             }
             return d;
         }

@@ -1,5 +1,6 @@
 package dev.hardening.lifecycle.servlet;
 
+import dev.hardening.config.Checks;
 import dev.hardening.lifecycle.Deadline;
 import dev.hardening.lifecycle.DrainParticipant;
 import dev.hardening.lifecycle.internal.SlotRegistry;
@@ -14,9 +15,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
-import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -268,34 +266,24 @@ public final class ServletDrain implements DrainParticipant {
         }
     }
 
-    /** Builds a {@link ServletDrain}. Each option may be set once. Not thread-safe. */
+    /** Builds a {@link ServletDrain}. Each option may be set once ({@code "option: already set"}
+     * otherwise) and rejects {@code null}. Not thread-safe. */
     public static final class Builder {
-        private final Set<String> set = new HashSet<>();
-        private String name = "servlet";
-        private boolean announceConnectionClose = true;
-        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        private String name;
+        private Boolean announceConnectionClose;
+        private Integer maxInFlight;
 
         private Builder() {
-        }
-
-        private void once(String option) {
-            if (!set.add(option)) {
-                throw new IllegalStateException(option + " was already set");
-            }
         }
 
         /**
          * @param n report name; default {@code servlet}
          * @return this
-         * @throws IllegalArgumentException if blank
+         * @throws IllegalArgumentException if not 1 to 64 letters, digits, {@code . _ - :}
+         * @throws IllegalStateException    if already set
          */
         public Builder name(String n) {
-            once("name");
-            Objects.requireNonNull(n, "name");
-            if (n.isBlank()) {
-                throw new IllegalArgumentException("name: blank (expected: a short name such as servlet)");
-            }
-            name = n;
+            name = Checks.setOnce(name, Checks.name(n, "name"), "name");
             return this;
         }
 
@@ -303,10 +291,10 @@ public final class ServletDrain implements DrainParticipant {
          * @param on whether responses carry {@code Connection: close} from the drain signal on;
          *           default {@code true}
          * @return this
+         * @throws IllegalStateException if already set
          */
         public Builder announceConnectionClose(boolean on) {
-            once("announceConnectionClose");
-            announceConnectionClose = on;
+            announceConnectionClose = Checks.setOnce(announceConnectionClose, on, "announceConnectionClose");
             return this;
         }
 
@@ -315,18 +303,24 @@ public final class ServletDrain implements DrainParticipant {
          *            get 503. Default {@value #DEFAULT_MAX_IN_FLIGHT}
          * @return this
          * @throws IllegalArgumentException if not in 1..1048576
+         * @throws IllegalStateException    if already set
          */
         public Builder maxInFlight(int max) {
-            once("maxInFlight");
-            if (max < 1 || max > (1 << 20)) {
-                throw new IllegalArgumentException("maxInFlight: " + max + " (expected: 1..1048576)");
-            }
-            maxInFlight = max;
+            maxInFlight = Checks.setOnce(maxInFlight, (int) Checks.inRange(max, 1, 1 << 20, "maxInFlight"), "maxInFlight");
             return this;
         }
 
         /** @return the drain participant */
         public ServletDrain build() {
+            if (name == null) {
+                name = "servlet";
+            }
+            if (announceConnectionClose == null) {
+                announceConnectionClose = Boolean.TRUE;
+            }
+            if (maxInFlight == null) {
+                maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+            }
             return new ServletDrain(this);
         }
     }

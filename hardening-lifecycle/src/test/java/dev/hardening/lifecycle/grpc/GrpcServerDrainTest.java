@@ -276,9 +276,9 @@ class GrpcServerDrainTest {
     void builderOptionsCanBeSetOnce() throws Exception {
         start();
         GrpcServerDrain.Builder b = GrpcServerDrain.builder(server).tracker(tracker);
-        assertThatThrownBy(() -> b.tracker(tracker)).hasMessage("tracker was already set");
+        assertThatThrownBy(() -> b.tracker(tracker)).hasMessage("tracker: already set");
         assertThatThrownBy(() -> GrpcServerDrain.builder(server).name(" "))
-                .hasMessage("name: blank (expected: a short name such as grpc)");
+                .hasMessage("name: ' ' (expected: letters, digits, '.', '_', '-' or ':')");
         assertThat(GrpcServerDrain.builder(server).build().inFlight()).isEqualTo(-1);
     }
 

@@ -15,6 +15,8 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,11 +27,17 @@ import java.util.concurrent.Executors;
 /**
  * The small service the forked-JVM tests start: a JDK HttpServer wired to a ShutdownCoordinator.
  * Arguments are {@code key=value}: {@code delay}, {@code drain}, {@code total} (milliseconds),
- * {@code hangParticipant}, {@code stubbornTask}, {@code hangFlush} (true/false).
- * Prints {@code listening PORT}, {@code accepted ID} when a /work handler starts, and
+ * {@code hangParticipant}, {@code stubbornTask}, {@code hangFlush} (true/false), and {@code hookFile}:
+ * a path to which a separate, ordinary shutdown hook (standing for a logging or telemetry
+ * library's) writes {@code hook done} after {@value #HOOK_WORK_MILLIS} ms of work.
+ * Prints {@code listening PORT}, {@code accepted ID} when a /work handler starts, {@code draining}
+ * when the drain signal fires, and
  * {@code ready} once a stubborn task is running.
  */
 public final class DrainTestServer {
+
+    /** How long the other library's shutdown hook works before it writes its file. */
+    static final long HOOK_WORK_MILLIS = 300;
 
     private DrainTestServer() {
     }
@@ -92,6 +100,23 @@ public final class DrainTestServer {
             running.await();
             coordinator.register(DrainParticipants.executor("stubborn-jobs", jobs));
         }
+        if (a.containsKey("hookFile")) {
+            Path file = Path.of(a.get("hookFile"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    Thread.sleep(HOOK_WORK_MILLIS); // the other library's work, not synchronisation
+                    Files.writeString(file, "hook done");
+                } catch (InterruptedException | IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "other-library-hook"));
+        }
+        coordinator.drainSignal().onDrain(() -> {
+            synchronized (out) {
+                out.println("draining");
+                out.flush();
+            }
+        });
         coordinator.install();
         server.start();
         health.markStarted();

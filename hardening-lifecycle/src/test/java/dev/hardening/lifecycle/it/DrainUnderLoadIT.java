@@ -2,6 +2,7 @@ package dev.hardening.lifecycle.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hardening.lifecycle.RawHttp;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ class DrainUnderLoadIT {
             int port = jvm.port();
 
             RawHttp idle = RawHttp.connect(port);
-            assertThat(idle.get("/work?id=idle0", false).ok()).isTrue();
+            assertThat(idle.attempt("/work?id=idle0", false).ok()).isTrue();
 
             List<Thread> workers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -54,7 +55,7 @@ class DrainUnderLoadIT {
                 workers.add(start(() -> {
                     try (RawHttp c = RawHttp.connect(port)) {
                         slowSent.countDown();
-                        outcomes.put(id, c.get("/work?ms=1500&id=" + id, false));
+                        outcomes.put(id, c.attempt("/work?ms=1500&id=" + id, false));
                     } catch (IOException e) {
                         outcomes.put(id, RawHttp.Outcome.failed(e.toString()));
                     }
@@ -74,7 +75,7 @@ class DrainUnderLoadIT {
             boolean sawNotReady = false;
             while (!RawHttp.refuses(port)) {
                 try (RawHttp c = RawHttp.connect(port)) {
-                    RawHttp.Outcome o = c.get("/readyz", true);
+                    RawHttp.Outcome o = c.attempt("/readyz", true);
                     if (o.status() == 503) {
                         sawNotReady = true;
                     }
@@ -86,7 +87,7 @@ class DrainUnderLoadIT {
             assertThat(sawNotReady).as("/readyz answered 503 during the shutdown delay").isTrue();
 
             // Listeners are closed; a request on a connection opened before answers 503 + close.
-            RawHttp.Outcome late = idle.get("/work?id=late", false);
+            RawHttp.Outcome late = idle.attempt("/work?id=late", false);
             idle.close();
             assertThat(late.status()).as("late request on an open keep-alive connection: " + late).isEqualTo(503);
             assertThat(late.connectionClose()).isTrue();
@@ -136,7 +137,7 @@ class DrainUnderLoadIT {
             }
             String id = "k" + seq.incrementAndGet();
             long ms = (++n % 10 == 0) ? 200 : 2;
-            RawHttp.Outcome o = c.get("/work?ms=" + ms + "&id=" + id, false);
+            RawHttp.Outcome o = c.attempt("/work?ms=" + ms + "&id=" + id, false);
             outcomes.put(id, o);
             if (o.connectionClose() || o.status() < 0) {
                 closeQuietly(c);
@@ -149,7 +150,7 @@ class DrainUnderLoadIT {
         while (true) {
             try (RawHttp c = RawHttp.connect(port)) {
                 String id = "n" + seq.incrementAndGet();
-                outcomes.put(id, c.get("/work?ms=3&id=" + id, true));
+                outcomes.put(id, c.attempt("/work?ms=3&id=" + id, true));
             } catch (IOException e) {
                 if (terminated.get()) {
                     return;

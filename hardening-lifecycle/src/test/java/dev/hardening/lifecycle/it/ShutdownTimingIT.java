@@ -2,6 +2,7 @@ package dev.hardening.lifecycle.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hardening.lifecycle.RawHttp;
 import dev.hardening.lifecycle.ShutdownReport;
 import java.time.Duration;
 import java.util.regex.Matcher;
@@ -18,7 +19,7 @@ class ShutdownTimingIT {
         try (ForkedJvm jvm = ForkedJvm.start(DrainTestServer.class, "delay=0", "drain=20000")) {
             int port = jvm.port();
             try (RawHttp c = RawHttp.connect(port)) {
-                assertThat(c.get("/readyz", true).status()).isEqualTo(200);
+                assertThat(c.attempt("/readyz", true).status()).isEqualTo(200);
             }
             long t0 = System.nanoTime();
             jvm.sigterm();
@@ -43,7 +44,7 @@ class ShutdownTimingIT {
             RawHttp.Outcome[] slow = new RawHttp.Outcome[1];
             Thread t = new Thread(() -> {
                 try (RawHttp c = RawHttp.connect(port)) {
-                    slow[0] = c.get("/work?ms=30000&id=tooslow", false);
+                    slow[0] = c.attempt("/work?ms=30000&id=tooslow", false);
                 } catch (Exception e) {
                     slow[0] = RawHttp.Outcome.failed(e.toString());
                 }

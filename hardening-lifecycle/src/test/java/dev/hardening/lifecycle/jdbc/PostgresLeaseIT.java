@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.hardening.lifecycle.Deadline;
 import dev.hardening.lifecycle.FencedResource;
 import dev.hardening.lifecycle.Lease;
+import dev.hardening.lifecycle.LeaseStoreException;
 import dev.hardening.testkit.PostgresServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -113,7 +114,7 @@ class PostgresLeaseIT {
     @Test
     void rejectsBadArguments() {
         PostgresLeaseProvider a = provider();
-        assertThatThrownBy(() -> a.tryAcquire("", TTL)).hasMessageContaining("name: blank");
+        assertThatThrownBy(() -> a.tryAcquire("", TTL)).hasMessage("name: '' (expected: 1 to 64 characters)");
         assertThatThrownBy(() -> a.tryAcquire("x", Duration.ofMillis(100))).hasMessage("ttl: PT0.1S (expected: > safetyMargin PT0.1S)");
         assertThatThrownBy(() -> PostgresLeaseProvider.builder(dataSource).table("leases; drop table x"))
                 .hasMessageStartingWith("table: 'leases; drop table x' (expected:");

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hardening.lifecycle.Deadline;
+import dev.hardening.lifecycle.RawHttp;
 import dev.hardening.lifecycle.ShutdownCoordinator;
 import dev.hardening.lifecycle.ShutdownReport;
 import dev.hardening.lifecycle.servlet.JettyFixture;
-import dev.hardening.lifecycle.servlet.RawHttpClient;
 import dev.hardening.lifecycle.servlet.ServletDrain;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -88,9 +88,9 @@ class JettyServerDrainTest {
     void closesTheListenerAnswers503OnOpenConnectionsAndLetsInFlightRequestsFinish() throws Exception {
         start();
         JettyServerDrain drain = JettyServerDrain.builder(server).tracker(requests).build();
-        CompletableFuture<RawHttpClient.Response> slowResponse = CompletableFuture.supplyAsync(() -> get("/slow"));
+        CompletableFuture<RawHttp.Response> slowResponse = CompletableFuture.supplyAsync(() -> get("/slow"));
         assertThat(slowStarted.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
-        try (RawHttpClient keepAlive = new RawHttpClient(port)) {
+        try (RawHttp keepAlive = RawHttp.connect(port)) {
             assertThat(keepAlive.get("/fast").status()).isEqualTo(200);
 
             drain.drainSignal();
@@ -98,7 +98,7 @@ class JettyServerDrainTest {
             awaitConnectRefused();
             // Jetty closes idle connections at shutdown; a request that wins that race gets 503.
             try {
-                RawHttpClient.Response late = keepAlive.get("/fast");
+                RawHttp.Response late = keepAlive.get("/fast");
                 assertThat(late.status()).isEqualTo(503);
                 assertThat(late.header("connection")).isEqualTo("close");
             } catch (IOException closedByServer) {
@@ -109,7 +109,7 @@ class JettyServerDrainTest {
 
         releaseSlow.countDown();
         assertThat(drain.drain(Deadline.after(Duration.ofSeconds(WAIT_SECONDS)))).isTrue();
-        RawHttpClient.Response done = slowResponse.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        RawHttp.Response done = slowResponse.get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertThat(done.status()).isEqualTo(200);
         assertThat(done.body()).isEqualTo("slow");
         assertThat(server.isStopped()).isTrue();
@@ -120,7 +120,7 @@ class JettyServerDrainTest {
     void requestThatOutlivesTheDeadlineIsCutByForceStop() throws Exception {
         start();
         JettyServerDrain drain = JettyServerDrain.builder(server).tracker(requests).build();
-        CompletableFuture<RawHttpClient.Response> stuck = CompletableFuture.supplyAsync(() -> get("/slow"));
+        CompletableFuture<RawHttp.Response> stuck = CompletableFuture.supplyAsync(() -> get("/slow"));
         assertThat(slowStarted.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
 
         drain.drainSignal();
@@ -160,7 +160,7 @@ class JettyServerDrainTest {
         server.start();
         port = connector.getLocalPort();
         JettyServerDrain drain = JettyServerDrain.builder(server).build();
-        CompletableFuture<RawHttpClient.Response> slowResponse = CompletableFuture.supplyAsync(() -> get("/slow"));
+        CompletableFuture<RawHttp.Response> slowResponse = CompletableFuture.supplyAsync(() -> get("/slow"));
         assertThat(slowStarted.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
         assertThat(drain.inFlight()).isEqualTo(1);
 
@@ -176,9 +176,9 @@ class JettyServerDrainTest {
     void builderOptionsCanBeSetOnce() throws Exception {
         start();
         assertThatThrownBy(() -> JettyServerDrain.builder(server).tracker(requests).tracker(requests))
-                .hasMessage("tracker was already set");
+                .hasMessage("tracker: already set");
         assertThatThrownBy(() -> JettyServerDrain.builder(server).name(""))
-                .hasMessage("name: blank (expected: a short name such as jetty)");
+                .hasMessage("name: '' (expected: 1 to 64 characters)");
     }
 
     private void awaitConnectRefused() throws InterruptedException {
@@ -186,7 +186,7 @@ class JettyServerDrainTest {
         CountDownLatch pause = new CountDownLatch(1);
         while (true) {
             try {
-                new RawHttpClient(port).close();
+                RawHttp.connect(port).close();
                 assertThat(System.nanoTime() - end).as("listener closed within %d s", WAIT_SECONDS).isNegative();
             } catch (ConnectException refused) {
                 return;
@@ -197,8 +197,8 @@ class JettyServerDrainTest {
         }
     }
 
-    private RawHttpClient.Response get(String path) {
-        try (RawHttpClient c = new RawHttpClient(port)) {
+    private RawHttp.Response get(String path) {
+        try (RawHttp c = RawHttp.connect(port)) {
             return c.get(path);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -91,9 +91,9 @@ class LettuceClientDrainTest {
             assertThatThrownBy(() -> LettuceClientDrain.builder(client).after())
                     .hasMessage("after: no participants (expected: at least one)");
             assertThatThrownBy(() -> LettuceClientDrain.builder(client).name("a").name("b"))
-                    .hasMessage("name was already set");
+                    .hasMessage("name: already set");
             assertThatThrownBy(() -> LettuceClientDrain.builder(client).name(" "))
-                    .hasMessage("name: blank (expected: a short name such as redis)");
+                    .hasMessage("name: ' ' (expected: letters, digits, '.', '_', '-' or ':')");
         } finally {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(5));
         }

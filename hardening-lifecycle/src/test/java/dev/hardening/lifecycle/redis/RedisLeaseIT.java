@@ -7,8 +7,12 @@ import dev.hardening.lifecycle.Deadline;
 import dev.hardening.lifecycle.DelayScheduler;
 import dev.hardening.lifecycle.FencedResource;
 import dev.hardening.lifecycle.Lease;
+import dev.hardening.lifecycle.LeaseStoreException;
 import dev.hardening.lifecycle.PeriodicJobs;
+import dev.hardening.config.TimeSource;
 import dev.hardening.testkit.RedisServers;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,19 +37,34 @@ class RedisLeaseIT {
     private static final Duration TTL = Duration.ofMillis(600);
     private static final Duration MARGIN = Duration.ofMillis(100);
     private static RedisServers.Server redis;
+    private static RedisClient client;
+    private static final ConcurrentLinkedQueue<StatefulRedisConnection<String, String>> CONNECTIONS =
+            new ConcurrentLinkedQueue<>();
 
     @BeforeAll
     static void startRedis() {
         redis = RedisServers.standalone();
+        client = RedisClient.create(redis.uri());
     }
 
     @AfterAll
     static void stopRedis() {
+        for (StatefulRedisConnection<String, String> c : CONNECTIONS) {
+            c.close();
+        }
+        client.shutdown();
         redis.close();
     }
 
+    /** Each provider on its own connection of the application's client, as separate replicas would be. */
+    private static StatefulRedisConnection<String, String> connection() {
+        StatefulRedisConnection<String, String> c = client.connect();
+        CONNECTIONS.add(c);
+        return c;
+    }
+
     private static RedisLeaseProvider provider() {
-        return RedisLeaseProvider.builder(redis.uri()).commandTimeout(Duration.ofMillis(300))
+        return RedisLeaseProvider.builder(connection()).commandTimeout(Duration.ofMillis(300))
                 .safetyMargin(MARGIN).maxTtl(Duration.ofSeconds(2)).restartQuarantine(TTL).build();
     }
 
@@ -57,7 +76,7 @@ class RedisLeaseIT {
                 if (l.isPresent()) {
                     return l.get();
                 }
-            } catch (RedisLeaseException e) {
+            } catch (LeaseStoreException e) {
                 // Redis restarting: poll again
             }
             assertThat(d.isExpired()).as("acquired " + name + " within " + timeout).isFalse();
@@ -124,14 +143,34 @@ class RedisLeaseIT {
     @Test
     void rejectsBadArguments() {
         try (RedisLeaseProvider a = provider()) {
-            assertThatThrownBy(() -> a.tryAcquire(" ", TTL)).hasMessageContaining("name: blank");
+            assertThatThrownBy(() -> a.tryAcquire(" ", TTL)).hasMessageStartingWith("name: ' ' (expected: letters, digits");
             assertThatThrownBy(() -> a.tryAcquire("x", MARGIN)).hasMessageStartingWith("ttl: PT0.1S (expected: > safetyMargin");
             assertThatThrownBy(() -> a.tryAcquire("x", Duration.ofSeconds(3))).hasMessageContaining("<= maxTtl PT2S");
         }
-        assertThatThrownBy(() -> RedisLeaseProvider.builder(redis.uri()).commandTimeout(Duration.ofMinutes(1)))
-                .hasMessage("commandTimeout: PT1M (expected: PT0.001S .. PT10S)");
-        assertThatThrownBy(() -> RedisLeaseProvider.builder(redis.uri()).keyPrefix("a{b"))
+        StatefulRedisConnection<String, String> c = connection();
+        assertThatThrownBy(() -> RedisLeaseProvider.builder(c).commandTimeout(Duration.ofMinutes(1)))
+                .hasMessage("commandTimeout: PT1M (expected: PT0.001S to PT10S)");
+        assertThatThrownBy(() -> RedisLeaseProvider.builder(c).keyPrefix("a{b"))
                 .hasMessageContaining("keyPrefix");
+        assertThatThrownBy(() -> RedisLeaseProvider.builder(c).maxTtl(Duration.ofSeconds(1)).maxTtl(Duration.ofSeconds(2)))
+                .isInstanceOf(IllegalStateException.class).hasMessage("maxTtl: already set");
+    }
+
+    @Test
+    void closeReleasesTheLeasesButLeavesTheApplicationsConnectionOpen() {
+        StatefulRedisConnection<String, String> c = connection();
+        RedisLeaseProvider a = provider();
+        RedisLeaseProvider mine = RedisLeaseProvider.builder(c).commandTimeout(Duration.ofMillis(300))
+                .safetyMargin(MARGIN).maxTtl(Duration.ofSeconds(2)).restartQuarantine(TTL).build();
+        Lease held = acquireWithin(mine, "owned", Duration.ofSeconds(2), Duration.ofSeconds(3));
+        mine.close();
+        assertThat(held.isValid()).isFalse();
+        assertThat(c.isOpen()).as("the connection is the application's").isTrue();
+        assertThat(c.sync().ping()).isEqualTo("PONG");
+        assertThatThrownBy(() -> mine.tryAcquire("owned", TTL)).isInstanceOfSatisfying(LeaseStoreException.class,
+                e -> assertThat(e.reason()).isEqualTo(LeaseStoreException.Reason.CLOSED));
+        acquireWithin(a, "owned", TTL, Duration.ofSeconds(1)).close();
+        a.close();
     }
 
     /**
@@ -181,7 +220,7 @@ class RedisLeaseIT {
                         Optional<Lease> got;
                         try {
                             got = providers.get(me).tryAcquire("safety", TTL);
-                        } catch (RedisLeaseException e) {
+                        } catch (LeaseStoreException e) {
                             got = Optional.empty();
                         }
                         if (got.isEmpty()) {
@@ -196,7 +235,7 @@ class RedisLeaseIT {
                             resource.write(l.fencingToken());
                             try {
                                 l.renew(TTL);
-                            } catch (RedisLeaseException e) {
+                            } catch (LeaseStoreException e) {
                                 // Redis down: the lease runs out on this holder's clock
                             }
                         }
@@ -211,7 +250,7 @@ class RedisLeaseIT {
                         } else {
                             try {
                                 l.close();
-                            } catch (RedisLeaseException e) {
+                            } catch (LeaseStoreException e) {
                                 // Redis down: it runs out
                             }
                         }
@@ -264,7 +303,7 @@ class RedisLeaseIT {
             for (int i = 0; i < replicas; i++) {
                 RedisLeaseProvider p = provider();
                 providers.add(p);
-                PeriodicJobs j = PeriodicJobs.create(p, DelayScheduler.of(timer), runners, System::nanoTime);
+                PeriodicJobs j = PeriodicJobs.create(p, DelayScheduler.of(timer), runners, TimeSource.system());
                 jobs.add(j);
                 handles.add(j.schedule(spec, ctx -> {
                     int now = inside.incrementAndGet();

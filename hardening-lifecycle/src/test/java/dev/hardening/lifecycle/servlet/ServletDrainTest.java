@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hardening.lifecycle.Deadline;
+import dev.hardening.lifecycle.RawHttp;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -84,22 +85,22 @@ class ServletDrainTest {
     void inFlightRequestFinishesAndRequestsAfterStopAcceptingGet503WithConnectionClose() throws Exception {
         ServletDrain drain = ServletDrain.builder().build();
         int port = start(drain);
-        CompletableFuture<RawHttpClient.Response> slowResponse = CompletableFuture.supplyAsync(() -> get(port, "/slow"));
+        CompletableFuture<RawHttp.Response> slowResponse = CompletableFuture.supplyAsync(() -> get(port, "/slow"));
         assertThat(slowStarted.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
         assertThat(drain.inFlight()).isEqualTo(1);
 
-        try (RawHttpClient keepAlive = new RawHttpClient(port)) {
-            RawHttpClient.Response before = keepAlive.get("/fast");
+        try (RawHttp keepAlive = RawHttp.connect(port)) {
+            RawHttp.Response before = keepAlive.get("/fast");
             assertThat(before.status()).isEqualTo(200);
             assertThat(before.header("connection")).isNull();
 
             drain.drainSignal();
-            RawHttpClient.Response announced = get(port, "/fast");
+            RawHttp.Response announced = get(port, "/fast");
             assertThat(announced.status()).isEqualTo(200);
             assertThat(announced.header("connection")).isEqualTo("close");
 
             drain.stopAccepting();
-            RawHttpClient.Response late = keepAlive.get("/fast");
+            RawHttp.Response late = keepAlive.get("/fast");
             assertThat(late.status()).isEqualTo(503);
             assertThat(late.header("connection")).isEqualTo("close");
             assertThat(late.header("retry-after")).isEqualTo("0");
@@ -111,7 +112,7 @@ class ServletDrainTest {
         assertThat(drain.drain(Deadline.after(Duration.ofMillis(100)))).isFalse();
         releaseSlow.countDown();
         assertThat(drain.drain(Deadline.after(Duration.ofSeconds(WAIT_SECONDS)))).isTrue();
-        RawHttpClient.Response done = slowResponse.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        RawHttp.Response done = slowResponse.get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertThat(done.status()).isEqualTo(200);
         assertThat(done.body()).isEqualTo("slow");
         assertThat(drain.inFlight()).isZero();
@@ -121,7 +122,7 @@ class ServletDrainTest {
     void asyncRequestCountsUntilItsAsyncContextCompletes() throws Exception {
         ServletDrain drain = ServletDrain.builder().build();
         int port = start(drain);
-        CompletableFuture<RawHttpClient.Response> response = CompletableFuture.supplyAsync(() -> get(port, "/async"));
+        CompletableFuture<RawHttp.Response> response = CompletableFuture.supplyAsync(() -> get(port, "/async"));
         AsyncContext ctx = async.get(WAIT_SECONDS, TimeUnit.SECONDS);
 
         drain.drainSignal();
@@ -134,7 +135,7 @@ class ServletDrainTest {
         write((HttpServletResponse) ctx.getResponse(), "async");
         ctx.complete();
         assertThat(drain.drain(Deadline.after(Duration.ofSeconds(WAIT_SECONDS)))).isTrue();
-        RawHttpClient.Response r = response.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        RawHttp.Response r = response.get(WAIT_SECONDS, TimeUnit.SECONDS);
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("async");
     }
@@ -143,7 +144,7 @@ class ServletDrainTest {
     void requestBeyondCapacityGets503() throws Exception {
         ServletDrain drain = ServletDrain.builder().maxInFlight(1).build();
         int port = start(drain);
-        CompletableFuture<RawHttpClient.Response> slowResponse = CompletableFuture.supplyAsync(() -> get(port, "/slow"));
+        CompletableFuture<RawHttp.Response> slowResponse = CompletableFuture.supplyAsync(() -> get(port, "/slow"));
         assertThat(slowStarted.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
         assertThat(get(port, "/fast").status()).isEqualTo(503);
         releaseSlow.countDown();
@@ -157,13 +158,13 @@ class ServletDrainTest {
         assertThat(drain.name()).isEqualTo("web");
         assertThat(drain.drain(Deadline.after(Duration.ZERO))).isTrue();
         assertThatThrownBy(() -> ServletDrain.builder().maxInFlight(0))
-                .hasMessage("maxInFlight: 0 (expected: 1..1048576)");
+                .hasMessage("maxInFlight: 0 (expected: 1 to 1048576)");
         assertThatThrownBy(() -> ServletDrain.builder().name("a").name("b"))
-                .hasMessage("name was already set");
+                .hasMessage("name: already set");
     }
 
-    private static RawHttpClient.Response get(int port, String path) {
-        try (RawHttpClient c = new RawHttpClient(port)) {
+    private static RawHttp.Response get(int port, String path) {
+        try (RawHttp c = RawHttp.connect(port)) {
             return c.get(path);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -1,0 +1,96 @@
+package dev.hardening.lifecycle.internal;
+
+import dev.hardening.config.TimeSource;
+import dev.hardening.lifecycle.DrainParticipant;
+import dev.hardening.lifecycle.Halter;
+import dev.hardening.lifecycle.Health;
+import dev.hardening.lifecycle.ShutdownReport;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one shutdown: a watchdog armed on the total budget, then one {@link PhaseStep} per phase
+ * in order, each timed; the budget arithmetic lives in {@link ShutdownPlan}, the startup findings
+ * in {@link ShutdownFindings}, the watchdog's hang description in {@link HangDiagnostics}.
+ * Immutable; {@link #run} may be called from any thread, once per shutdown. Internal: reached
+ * through {@code ShutdownCoordinator}.
+ */
+public final class ShutdownSequence {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ShutdownSequence.class);
+
+    /**
+     * A registered participant.
+     *
+     * @param participant what to drain
+     * @param maxDrain    its own drain sub-deadline
+     */
+    public record Participant(DrainParticipant participant, Duration maxDrain) {
+    }
+
+    /**
+     * A step of the release phase.
+     *
+     * @param name a short name for the report
+     * @param step what to run
+     */
+    public record ReleaseStep(String name, Runnable step) {
+    }
+
+    private final ShutdownPlan plan;
+    private final TimeSource time;
+    private final Halter halter;
+    private final int watchdogStatus;
+    private final List<PhaseStep> phases;
+
+    /**
+     * @param plan           the budgets
+     * @param time           the time source every wait and measurement uses
+     * @param health         flipped not-ready first, if present
+     * @param signal         fired in the drain-signal phase
+     * @param logFlush       run last, if present
+     * @param halter         how the watchdog ends the JVM
+     * @param watchdogStatus the status the watchdog halts with
+     */
+    public ShutdownSequence(ShutdownPlan plan, TimeSource time, Optional<Health> health, DefaultDrainSignal signal,
+                            Optional<Runnable> logFlush, Halter halter, int watchdogStatus) {
+        this.plan = plan;
+        this.time = time;
+        this.halter = halter;
+        this.watchdogStatus = watchdogStatus;
+        this.phases = List.of(new DrainSignalPhase(health, signal), new KeepServingPhase(plan.quietPeriod()),
+                new StopAcceptingPhase(), new DrainPhase(), new ForceStopPhase(), new ReleasePhase(),
+                new FlushLogsPhase(logFlush));
+    }
+
+    /**
+     * Runs every phase on the calling thread.
+     *
+     * @param participants what to drain, in registration order
+     * @param releaseSteps what to run in the release phase
+     * @return the report
+     */
+    public ShutdownReport run(List<Participant> participants, List<ReleaseStep> releaseSteps) {
+        HangDiagnostics diagnostics = new HangDiagnostics();
+        ShutdownRun run = new ShutdownRun(plan, time, List.copyOf(participants), List.copyOf(releaseSteps), diagnostics);
+        Watchdog watchdog = Watchdog.arm(run.total, diagnostics::describe, halter, watchdogStatus);
+        LOG.info("shutdown started: {} participant(s), total budget {} ms", participants.size(),
+                plan.totalBudget().toMillis());
+        try {
+            for (PhaseStep step : phases) {
+                diagnostics.enter(step.phase());
+                LOG.debug("shutdown phase {}", step.phase());
+                long p0 = time.nanoTime();
+                step.run(run);
+                run.timings.add(new ShutdownReport.PhaseTiming(step.phase(), Duration.ofNanos(time.nanoTime() - p0)));
+            }
+        } finally {
+            watchdog.disarm();
+            diagnostics.finished();
+        }
+        return new ShutdownReport(run.timings, run.outcomes, run.elapsed());
+    }
+}
