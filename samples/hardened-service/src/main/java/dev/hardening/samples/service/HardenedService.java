@@ -16,6 +16,7 @@ import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.BoundConfig;
 import dev.hardening.config.ConfigException;
 import dev.hardening.config.DevSecretStore;
+import dev.hardening.config.RotatingSecret;
 import dev.hardening.config.EnvironmentChecks;
 import dev.hardening.config.StartupCheckException;
 import dev.hardening.config.StartupReport;
@@ -163,7 +164,9 @@ public final class HardenedService {
                 devIssuer = Optional.of(dev);
             }
             TokenVerifier verifier = tokens.build();
-            GitHubWebhookVerifier github = GitHubWebhookVerifier.of("WEBHOOK_SECRET", s::webhookSecret);
+            RotatingSecret webhookSecret = s.webhookSecret().orElse(RotatingSecret.none("WEBHOOK_SECRET"));
+            GitHubWebhookVerifier github = GitHubWebhookVerifier.of("WEBHOOK_SECRET", webhookSecret::current,
+                    webhookSecret::previous);
             CorsPolicy cors = CorsPolicy.builder(env)
                     .allowOrigins(s.cors().origins().toArray(new String[0]))
                     .allowMethods(s.cors().methods().toArray(new String[0]))

@@ -8,6 +8,7 @@ import dev.hardening.config.DurationRange;
 import dev.hardening.config.HardeningConfig;
 import dev.hardening.config.Range;
 import dev.hardening.config.RequiredInProduction;
+import dev.hardening.config.RotatingSecret;
 import dev.hardening.config.Secret;
 import dev.hardening.config.SecretPurpose;
 import dev.hardening.config.SecretSetting;
@@ -31,7 +32,9 @@ import java.util.Optional;
  * @param secretKey         {@code SECRET_KEY} / {@code SECRET_KEY_FILE}: required in production,
  *                          generated once and kept in dev
  * @param oidc              {@code OIDC_*}: the identity provider
- * @param webhookSecret     {@code WEBHOOK_SECRET} / {@code WEBHOOK_SECRET_FILE}: unset makes the
+ * @param webhookSecret     {@code WEBHOOK_SECRET} / {@code WEBHOOK_SECRET_FILE}, with
+ *                          {@code WEBHOOK_SECRET_PREVIOUS(_FILE)} still accepted during a rotation;
+ *                          a {@code _FILE} value is re-read when the file changes; unset makes the
  *                          webhook answer 503
  * @param cors              {@code CORS_*}
  * @param redisUri          {@code REDIS_URI}: unset means the in-memory limiter
@@ -49,7 +52,7 @@ public record ServiceSettings(
         @DefaultValue("false") boolean allowDevOnNetwork,
         @SecretSetting(purpose = SecretPurpose.HMAC_KEY, generateInDev = true) Secret secretKey,
         Oidc oidc,
-        @SecretSetting(purpose = SecretPurpose.TOKEN) Optional<Secret> webhookSecret,
+        @SecretSetting(purpose = SecretPurpose.TOKEN) Optional<RotatingSecret> webhookSecret,
         Cors cors,
         Optional<String> redisUri,
         @DefaultValue("100/1m") RateLimitPolicy rateLimit,
