@@ -42,6 +42,11 @@ final class Jwt {
         return j;
     }
 
+    /** A JWS with no header or claims at all (for DPoP proofs and other non-token JWS). */
+    static Jwt blank() {
+        return new Jwt();
+    }
+
     Jwt header(String name, Object value) {
         if (value == null) {
             header.remove(name);
