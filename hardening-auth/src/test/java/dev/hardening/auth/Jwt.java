@@ -114,8 +114,8 @@ final class Jwt {
                     s.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
                     break;
                 case "ES256": s = Signature.getInstance("SHA256withECDSAinP1363Format"); break;
-                case "EdDSA": case "Ed25519": s = Signature.getInstance("Ed25519"); break;
-                case "Ed448": s = Signature.getInstance("Ed448"); break;
+                // The JDK's "EdDSA" signs with whichever curve the key has (forged names included).
+                case "EdDSA": case "Ed25519": case "Ed448": s = Signature.getInstance("EdDSA"); break;
                 case "ESP256": s = Signature.getInstance("SHA256withECDSAinP1363Format"); break;
                 case "ES384": case "ESP384": s = Signature.getInstance("SHA384withECDSAinP1363Format"); break;
                 case "ES512": case "ESP512": s = Signature.getInstance("SHA512withECDSAinP1363Format"); break;
