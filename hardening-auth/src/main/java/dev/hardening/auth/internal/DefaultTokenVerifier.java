@@ -434,10 +434,6 @@ public final class DefaultTokenVerifier implements TokenVerifier {
                         + " (answers cached at most " + i.cacheTtl().toSeconds() + " s); audience " + i.audiences(), ""));
             }
         });
-        out.add(Finding.pass("HA-A005", rule, "DPoP", "key-bound tokens (cnf.jkt) accepted only with a DPoP proof; "
-                + "proof window " + dpopPolicy.proofWindow().toSeconds() + " s; proof ids remembered "
-                + (dpopPolicy.replayCheck().isPresent() ? "in the configured store" : "in this process only")
-                + "; server nonces " + (dpopPolicy.nonces().isPresent() ? "required" : "not required"), ""));
         return out;
     }
 }
