@@ -31,9 +31,14 @@ import java.util.Set;
  */
 public final class IssuerPolicy {
 
-    /** RS256…RS512, PS256…PS512, ES256…ES512 and EdDSA: the only algorithms ever accepted. */
+    /**
+     * RS256…RS512, PS256…PS512, ES256…ES512, EdDSA and the fully-specified names of RFC 9864
+     * ({@code Ed25519}, {@code Ed448}, {@code ESP256}, {@code ESP384}, {@code ESP512}): the only
+     * algorithms ever accepted. Each is accepted only with a key of its type and curve.
+     */
     public static final Set<String> ASYMMETRIC_ALGORITHMS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(
-            "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")));
+            "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA",
+            "Ed25519", "Ed448", "ESP256", "ESP384", "ESP512")));
     /** Default allowed clock skew for {@code exp}, {@code nbf} and {@code iat}: 60 s. */
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(60);
     /** Largest clock skew a policy may set: 5 min. */

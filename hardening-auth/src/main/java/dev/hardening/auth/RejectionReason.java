@@ -52,10 +52,34 @@ public enum RejectionReason {
     NONCE_MISMATCH(401),
     /** The ID token's {@code azp} is absent where required or is not the client id. */
     WRONG_AUTHORIZED_PARTY(401),
+    /** Introspection (RFC 7662) answered {@code active: false}: revoked, expired or unknown to the provider. */
+    INACTIVE(401),
+    /** A key-bound token ({@code cnf.jkt}, RFC 9449) was presented as a Bearer token, without its DPoP proof. */
+    DPOP_BOUND_TOKEN(401),
+    /** The {@code DPoP} scheme was used with a token that is not bound to a key ({@code cnf.jkt} absent). */
+    DPOP_NOT_BOUND(401),
+    /**
+     * The DPoP proof is missing, malformed, not {@code typ: dpop+jwt}, uses an algorithm outside the
+     * allow-list, carries no public {@code jwk} (or one with private members), or its signature does
+     * not verify with that {@code jwk}.
+     */
+    DPOP_PROOF_INVALID(401),
+    /** The proof was made for another request or token: {@code htm}, {@code htu} or {@code ath} differs. */
+    DPOP_PROOF_MISMATCH(401),
+    /** The proof's {@code iat} is outside the accepted window around the server's clock. */
+    DPOP_PROOF_EXPIRED(401),
+    /** The proof's {@code jti} was seen before: a replayed proof. */
+    DPOP_PROOF_REPLAYED(401),
+    /** The proof key's thumbprint is not the token's {@code cnf.jkt}. */
+    DPOP_KEY_MISMATCH(401),
+    /** Server nonces are required and the proof has none or a stale one (error {@code use_dpop_nonce}). */
+    DPOP_NONCE_REQUIRED(401),
     /** The token is valid but lacks a required scope. */
     INSUFFICIENT_SCOPE(403),
     /** The issuer's keys could not be obtained (provider down, nothing cached). */
-    KEYS_UNAVAILABLE(503);
+    KEYS_UNAVAILABLE(503),
+    /** The introspection endpoint did not answer usefully in time (down, slow, non-200, malformed) and nothing was cached. */
+    INTROSPECTION_UNAVAILABLE(503);
 
     private final int status;
     private final String code;
@@ -68,6 +92,15 @@ public enum RejectionReason {
     /** @return the stable reason code, such as {@code expired} or {@code keys_unavailable} */
     public String code() {
         return code;
+    }
+
+    /**
+     * @return whether this rejection concerns the DPoP proof rather than the token: adapters answer
+     *     {@code error="invalid_dpop_proof"} (or {@code use_dpop_nonce}) instead of {@code invalid_token}
+     */
+    public boolean isProofError() {
+        return this == DPOP_PROOF_INVALID || this == DPOP_PROOF_MISMATCH || this == DPOP_PROOF_EXPIRED
+                || this == DPOP_PROOF_REPLAYED || this == DPOP_KEY_MISMATCH || this == DPOP_NONCE_REQUIRED;
     }
 
     /** @return the HTTP status an adapter answers: 401, 403 or 503 */

@@ -28,6 +28,12 @@ import java.util.concurrent.CompletableFuture;
  * {@code use}/{@code key_ops} respected, key type matching the algorithm), signature, then
  * {@code exp}, {@code iat}, {@code nbf}, lifetime, audience and profile rules.
  *
+ * <p>Key-bound tokens (RFC 9449 DPoP, {@code cnf.jkt}) are accepted only through
+ * {@link #verify(TokenRequest)} with {@link TokenRequest.Scheme#DPOP} and a valid proof
+ * ({@link DpopPolicy}); presented as Bearer they are rejected ({@code dpop_bound_token}). Opaque
+ * tokens (anything that is not three base64url segments) are checked by RFC 7662 introspection
+ * when {@link Builder#introspection(Introspection)} is set, and rejected otherwise.
+ *
  * <p>Implementations are thread-safe. Keys are fetched lazily; {@link #warmUp()} starts fetching
  * early without blocking. {@link #close()} stops background refreshes.
  */
@@ -45,10 +51,29 @@ public interface TokenVerifier extends StartupCheck, AutoCloseable {
      *
      * @param token the compact token (without {@code Bearer })
      * @return the verified token
-     * @throws InvalidTokenException    if the token is not valid (→ 401)
-     * @throws KeysUnavailableException if the issuer's keys cannot be obtained (→ 503)
+     * @throws InvalidTokenException             if the token is not valid, or is bound to a key (→ 401)
+     * @throws KeysUnavailableException          if the issuer's keys cannot be obtained (→ 503)
+     * @throws IntrospectionUnavailableException if an opaque token cannot be introspected (→ 503)
      */
     VerifiedToken verify(CharSequence token);
+
+    /**
+     * Verifies a token as a request presented it: Bearer (as {@link #verify(CharSequence)}), or
+     * DPoP: the token must be bound to a key ({@code cnf.jkt}) and the proof must pass every check
+     * of {@link DpopPolicy}. The proof's {@code jti} is remembered only when every other check passed.
+     *
+     * @param request the presentation
+     * @return the verified token
+     * @throws InvalidTokenException             if the token or the proof is not valid (→ 401; a
+     *                                           proof reason when {@link RejectionReason#isProofError()})
+     * @throws DpopNonceRequiredException        if server nonces are required and the proof has none or a stale one (→ 401)
+     * @throws KeysUnavailableException          if the issuer's keys cannot be obtained (→ 503)
+     * @throws IntrospectionUnavailableException if an opaque token cannot be introspected (→ 503)
+     */
+    VerifiedToken verify(TokenRequest request);
+
+    /** @return the DPoP policy (its {@link DpopPolicy#challengeAlgorithms()} go into {@code WWW-Authenticate: DPoP}) */
+    DpopPolicy dpop();
 
     /**
      * Verifies an ID token and its {@code nonce}.
@@ -90,6 +115,9 @@ public interface TokenVerifier extends StartupCheck, AutoCloseable {
         private TimeSource timeSource;
         private Integer maxTokenBytes;
         private JwksSettings jwks;
+        private DpopPolicy dpop;
+        private Introspection introspection;
+        private ProviderConnection connection;
         private final List<JwksListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -146,6 +174,37 @@ public interface TokenVerifier extends StartupCheck, AutoCloseable {
         }
 
         /**
+         * @param value how DPoP proofs are checked; default {@link DpopPolicy#defaults()}
+         * @return this builder
+         * @throws IllegalStateException if already set
+         */
+        public Builder dpop(DpopPolicy value) {
+            this.dpop = Checks.setOnce(dpop, value, "dpop");
+            return this;
+        }
+
+        /**
+         * @param value introspection for opaque tokens; default none (opaque tokens are rejected)
+         * @return this builder
+         * @throws IllegalStateException if already set
+         */
+        public Builder introspection(Introspection value) {
+            this.introspection = Checks.setOnce(introspection, value, "introspection");
+            return this;
+        }
+
+        /**
+         * @param value how discovery, JWKS and introspection reach the provider (TLS context, proxy,
+         *              or a whole client); default {@link ProviderConnection#defaults()}
+         * @return this builder
+         * @throws IllegalStateException if already set
+         */
+        public Builder connection(ProviderConnection value) {
+            this.connection = Checks.setOnce(connection, value, "connection");
+            return this;
+        }
+
+        /**
          * @param value receives JWKS events of every issuer; may be called several times
          * @return this builder
          */
@@ -166,7 +225,10 @@ public interface TokenVerifier extends StartupCheck, AutoCloseable {
                     timeSource == null ? TimeSource.system() : timeSource,
                     maxTokenBytes == null ? DEFAULT_MAX_TOKEN_BYTES : maxTokenBytes,
                     jwks == null ? JwksSettings.defaults() : jwks,
-                    List.copyOf(listeners));
+                    List.copyOf(listeners),
+                    dpop == null ? DpopPolicy.defaults() : dpop,
+                    java.util.Optional.ofNullable(introspection),
+                    connection == null ? ProviderConnection.defaults() : connection);
         }
     }
 }

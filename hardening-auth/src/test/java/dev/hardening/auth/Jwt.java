@@ -42,6 +42,11 @@ final class Jwt {
         return j;
     }
 
+    /** A JWS with no header or claims at all (for DPoP proofs and other non-token JWS). */
+    static Jwt blank() {
+        return new Jwt();
+    }
+
     Jwt header(String name, Object value) {
         if (value == null) {
             header.remove(name);
@@ -109,7 +114,11 @@ final class Jwt {
                     s.setParameter(new PSSParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, 32, 1));
                     break;
                 case "ES256": s = Signature.getInstance("SHA256withECDSAinP1363Format"); break;
-                case "EdDSA": s = Signature.getInstance("Ed25519"); break;
+                // The JDK's "EdDSA" signs with whichever curve the key has (forged names included).
+                case "EdDSA": case "Ed25519": case "Ed448": s = Signature.getInstance("EdDSA"); break;
+                case "ESP256": s = Signature.getInstance("SHA256withECDSAinP1363Format"); break;
+                case "ES384": case "ESP384": s = Signature.getInstance("SHA384withECDSAinP1363Format"); break;
+                case "ES512": case "ESP512": s = Signature.getInstance("SHA512withECDSAinP1363Format"); break;
                 default:
                     // Attack tests sign with a real key under a forged alg name.
                     s = Signature.getInstance(key.getAlgorithm().equals("EC") ? "SHA256withECDSAinP1363Format"

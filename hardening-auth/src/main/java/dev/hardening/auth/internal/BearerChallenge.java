@@ -1,6 +1,8 @@
 package dev.hardening.auth.internal;
 
+import dev.hardening.auth.DpopNonceRequiredException;
 import dev.hardening.auth.InsufficientScopeException;
+import dev.hardening.auth.TokenRequest;
 import dev.hardening.auth.RejectionReason;
 import dev.hardening.auth.TokenRejectedException;
 import dev.hardening.auth.WebhookRejectedException;
@@ -23,8 +25,27 @@ public final class BearerChallenge {
     public record Reply(int status, Map<String, String> headers, String body) {
     }
 
-    /** Outcome of reading the Authorization header. */
-    public record Extracted(Optional<String> token, Optional<Reply> reply) {
+    /** Outcome of reading the Authorization header: the token and its scheme, or the reply to send. */
+    public record Extracted(Optional<String> token, Optional<Reply> reply, TokenRequest.Scheme scheme) {
+        Extracted(Optional<String> token, Optional<Reply> reply) {
+            this(token, reply, TokenRequest.Scheme.BEARER);
+        }
+
+        /**
+         * @param dpopHeaders every {@code DPoP} header value (null when none)
+         * @param method      the request method
+         * @param url         the URL the client called, computed only for the DPoP scheme
+         * @return the presentation to verify; a DPoP request with zero or several proofs carries none (refused)
+         */
+        public TokenRequest request(List<String> dpopHeaders, String method, java.util.function.Supplier<java.net.URI> url) {
+            String t = token.orElseThrow();
+            if (scheme == TokenRequest.Scheme.BEARER) {
+                return TokenRequest.bearer(t);
+            }
+            Optional<String> proof = dpopHeaders != null && dpopHeaders.size() == 1
+                    ? Optional.of(dpopHeaders.get(0).strip()) : Optional.empty();
+            return TokenRequest.dpop(t, proof, method, url.get());
+        }
     }
 
     private BearerChallenge() {
@@ -43,19 +64,37 @@ public final class BearerChallenge {
             return new Extracted(Optional.empty(), Optional.of(invalidRequest(realm, "several Authorization headers")));
         }
         String v = authorization.get(0);
-        if (v.length() < 7 || !v.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+        String lower = v.toLowerCase(Locale.ROOT);
+        TokenRequest.Scheme scheme;
+        String token;
+        if (lower.startsWith("bearer ")) {
+            scheme = TokenRequest.Scheme.BEARER;
+            token = v.substring(7).strip();
+        } else if (lower.startsWith("dpop ")) {
+            scheme = TokenRequest.Scheme.DPOP;
+            token = v.substring(5).strip();
+        } else {
             return new Extracted(Optional.empty(), Optional.of(missing(realm)));
         }
-        String token = v.substring(7).strip();
         if (!TOKEN68.matcher(token).matches()) {
-            return new Extracted(Optional.empty(), Optional.of(invalidRequest(realm, "malformed Bearer credentials")));
+            return new Extracted(Optional.empty(), Optional.of(invalidRequest(realm,
+                    scheme == TokenRequest.Scheme.BEARER ? "malformed Bearer credentials" : "malformed DPoP credentials")), scheme);
         }
-        return new Extracted(Optional.of(token), Optional.empty());
+        return new Extracted(Optional.of(token), Optional.empty(), scheme);
     }
 
     private static Reply missing(String realm) {
         return new Reply(401, Map.of("WWW-Authenticate", "Bearer realm=\"" + realm + "\""),
                 problem(401, "Unauthorized", "missing", "a Bearer token is required"));
+    }
+
+    /**
+     * @param realm the realm
+     * @param why   a server-chosen explanation
+     * @return 400 {@code invalid_request}
+     */
+    public static Reply badRequest(String realm, String why) {
+        return invalidRequest(realm, why);
     }
 
     private static Reply invalidRequest(String realm, String why) {
@@ -69,12 +108,39 @@ public final class BearerChallenge {
      * @return 401 {@code invalid_token}, 403 {@code insufficient_scope} or 503 with {@code Retry-After}
      */
     public static Reply reply(TokenRejectedException e, String realm) {
+        return reply(e, realm, TokenRequest.Scheme.BEARER, "");
+    }
+
+    /**
+     * @param e      the rejection
+     * @param realm  the realm
+     * @param scheme how the request presented its token
+     * @param algs   the DPoP proof algorithms, space-separated, for {@code WWW-Authenticate: DPoP}
+     * @return as {@link #reply(TokenRejectedException, String)}; rejections of a DPoP request, of a
+     *     key-bound token presented as Bearer and of a proof use the {@code DPoP} scheme
+     *     ({@code invalid_token}, {@code invalid_dpop_proof} or {@code use_dpop_nonce} with a
+     *     {@code DPoP-Nonce} header) with {@code algs}
+     */
+    public static Reply reply(TokenRejectedException e, String realm, TokenRequest.Scheme scheme, String algs) {
         RejectionReason r = e.reason();
         Map<String, String> headers = new LinkedHashMap<>();
-        if (r == RejectionReason.KEYS_UNAVAILABLE) {
+        if (r.status() == 503) {
             headers.put("Retry-After", "5");
             return new Reply(503, headers, problem(503, "Service Unavailable", r.code(),
-                    "the identity provider's keys are unavailable; retry later"));
+                    r == RejectionReason.KEYS_UNAVAILABLE ? "the identity provider's keys are unavailable; retry later"
+                            : "the token cannot be checked now; retry later"));
+        }
+        boolean dpop = scheme == TokenRequest.Scheme.DPOP || r == RejectionReason.DPOP_BOUND_TOKEN || r.isProofError();
+        if (dpop && !(e instanceof InsufficientScopeException)) {
+            String error = e instanceof DpopNonceRequiredException ? "use_dpop_nonce"
+                    : r.isProofError() ? "invalid_dpop_proof" : "invalid_token";
+            headers.put("WWW-Authenticate", "DPoP realm=\"" + realm + "\", error=\"" + error + "\", error_description=\""
+                    + r.code() + "\", algs=\"" + algs + "\"");
+            if (e instanceof DpopNonceRequiredException) {
+                headers.put("DPoP-Nonce", ((DpopNonceRequiredException) e).nonce());
+            }
+            return new Reply(401, headers, problem(401, "Unauthorized", r.code(), r.isProofError()
+                    ? "the DPoP proof is not valid" : "the access token is not valid"));
         }
         if (e instanceof InsufficientScopeException) {
             headers.put("WWW-Authenticate", "Bearer realm=\"" + realm + "\", error=\"insufficient_scope\", scope=\""

@@ -54,6 +54,24 @@ final class CompactJws {
      * @throws InvalidTokenException on the first failed check
      */
     public static CompactJws parse(CharSequence token, int maxTokenBytes) {
+        return parse(token, maxTokenBytes, false);
+    }
+
+    /**
+     * Parses a DPoP proof: the same checks as {@link #parse(CharSequence, int)}, except that the
+     * {@code jwk} header is allowed (the proof is verified with it; whether that key may be used is
+     * the caller's decision).
+     *
+     * @param proof         the compact JWS
+     * @param maxProofBytes the size cap
+     * @return the parsed JWS
+     * @throws InvalidTokenException on the first failed check
+     */
+    static CompactJws parseProof(CharSequence proof, int maxProofBytes) {
+        return parse(proof, maxProofBytes, true);
+    }
+
+    private static CompactJws parse(CharSequence token, int maxTokenBytes, boolean proof) {
         if (token == null || token.length() == 0) {
             throw reject(RejectionReason.MISSING, "no token");
         }
@@ -101,7 +119,7 @@ final class CompactJws {
             throw reject(RejectionReason.ALGORITHM_NOT_ALLOWED, "alg is not an allowed asymmetric algorithm");
         }
         for (String name : header.keySet()) {
-            if (UNTRUSTED_HEADERS.contains(name)) {
+            if (UNTRUSTED_HEADERS.contains(name) && !(proof && name.equals("jwk"))) {
                 throw reject(RejectionReason.UNTRUSTED_HEADER, "header parameter " + name + " is never trusted");
             }
         }
@@ -183,6 +201,16 @@ final class CompactJws {
             throw reject(RejectionReason.ALGORITHM_NOT_ALLOWED, "the key with this kid does not fit the algorithm");
         }
         throw reject(RejectionReason.BAD_SIGNATURE, "signature does not verify");
+    }
+
+    /**
+     * Verifies the signature with one given key (a DPoP proof's own {@code jwk}).
+     *
+     * @param key the key
+     * @return whether the key fits the algorithm and the signature verifies
+     */
+    boolean verifiesWith(VerificationKey key) {
+        return key.supports(alg) && key.verify(alg, signingInput(), signature);
     }
 
     /** The ASCII bytes of {@code header.payload}: every character was checked to be base64url or '.'. */

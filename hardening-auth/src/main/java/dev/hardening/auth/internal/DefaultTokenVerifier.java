@@ -1,6 +1,10 @@
 package dev.hardening.auth.internal;
 
+import dev.hardening.auth.DpopPolicy;
+import dev.hardening.auth.Introspection;
 import dev.hardening.auth.InvalidTokenException;
+import dev.hardening.auth.ProviderConnection;
+import dev.hardening.auth.TokenRequest;
 import dev.hardening.auth.IssuerPolicy;
 import dev.hardening.auth.JwksListener;
 import dev.hardening.auth.JwksSettings;
@@ -50,6 +54,10 @@ public final class DefaultTokenVerifier implements TokenVerifier {
     private final TimeSource time;
     private final int maxTokenBytes;
     private final ThreadPoolExecutor executor;
+    private final DpopPolicy dpopPolicy;
+    private final DpopProofVerifier dpop;
+    private final Optional<Introspection> introspectionSettings;
+    private final Optional<Introspector> introspector;
 
     /**
      * Builds a verifier from the builder's options, re-checking every one of them, so that this
@@ -67,6 +75,30 @@ public final class DefaultTokenVerifier implements TokenVerifier {
      */
     public static TokenVerifier create(List<IssuerPolicy> policies, TimeSource time, int maxTokenBytes,
                                        JwksSettings settings, List<JwksListener> listeners) {
+        return create(policies, time, maxTokenBytes, settings, listeners, DpopPolicy.defaults(), Optional.empty(),
+                ProviderConnection.defaults());
+    }
+
+    /**
+     * As {@link #create(List, TimeSource, int, JwksSettings, List)}, with DPoP, introspection and
+     * the provider connection.
+     *
+     * @param policies      trusted issuers, at least one, each issuer once
+     * @param time          the time source
+     * @param maxTokenBytes size cap
+     * @param settings      JWKS settings
+     * @param listeners     event listeners
+     * @param dpop          the DPoP policy
+     * @param introspection introspection for opaque tokens, if any
+     * @param connection    how the provider is reached
+     * @return the verifier; nothing is fetched yet
+     * @throws IllegalStateException    if there is no issuer
+     * @throws IllegalArgumentException if an issuer appears twice or the size cap is out of range
+     * @throws NullPointerException     if an argument is null
+     */
+    public static TokenVerifier create(List<IssuerPolicy> policies, TimeSource time, int maxTokenBytes,
+                                       JwksSettings settings, List<JwksListener> listeners, DpopPolicy dpop,
+                                       Optional<Introspection> introspection, ProviderConnection connection) {
         List<IssuerPolicy> issuers = List.copyOf(Checks.notNull(policies, "issuer"));
         if (issuers.isEmpty()) {
             throw new IllegalStateException("issuer: none (expected: at least one trusted issuer)");
@@ -76,14 +108,22 @@ public final class DefaultTokenVerifier implements TokenVerifier {
         }
         Checks.inRange(maxTokenBytes, TokenVerifier.MIN_MAX_TOKEN_BYTES, TokenVerifier.MAX_MAX_TOKEN_BYTES, "maxTokenBytes");
         return new DefaultTokenVerifier(issuers, Checks.notNull(time, "timeSource"), maxTokenBytes,
-                Checks.notNull(settings, "jwks"), List.copyOf(Checks.notNull(listeners, "listener")));
+                Checks.notNull(settings, "jwks"), List.copyOf(Checks.notNull(listeners, "listener")),
+                Checks.notNull(dpop, "dpop"), Checks.notNull(introspection, "introspection"),
+                Checks.notNull(connection, "connection"));
     }
 
     private DefaultTokenVerifier(List<IssuerPolicy> policies, TimeSource time, int maxTokenBytes, JwksSettings settings,
-                                 List<JwksListener> listeners) {
+                                 List<JwksListener> listeners, DpopPolicy dpop, Optional<Introspection> introspection,
+                                 ProviderConnection connection) {
         Objects.requireNonNull(policies);
         this.time = time;
         this.maxTokenBytes = maxTokenBytes;
+        this.dpopPolicy = dpop;
+        this.dpop = new DpopProofVerifier(dpop, time);
+        this.introspectionSettings = introspection;
+        java.net.http.HttpClient client = HttpFetcher.client(connection, settings.connectTimeout());
+        this.introspector = introspection.map(i -> new Introspector(i, client, time));
         AtomicInteger n = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(0, 2 * policies.size() + 2, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 r -> {
@@ -99,7 +139,7 @@ public final class DefaultTokenVerifier implements TokenVerifier {
                         settings.maxKidlessCandidates(), time);
             } else {
                 if (fetcher == null) {
-                    fetcher = new HttpFetcher(settings.connectTimeout(), settings.readTimeout(), settings.maxResponseBytes());
+                    fetcher = new HttpFetcher(client, settings.readTimeout(), settings.maxResponseBytes());
                 }
                 provider = JwksStack.remote(p, settings, time, executor, fetcher, listeners);
             }
@@ -109,7 +149,76 @@ public final class DefaultTokenVerifier implements TokenVerifier {
 
     @Override
     public VerifiedToken verify(CharSequence token) {
-        return doVerify(token, Optional.empty());
+        return verify(TokenRequest.bearer(token));
+    }
+
+    @Override
+    public VerifiedToken verify(TokenRequest request) {
+        Objects.requireNonNull(request, "request");
+        CharSequence token = request.token();
+        VerifiedToken verified = introspector.isPresent() && !jwtShaped(token)
+                ? introspectOpaque(token) : doVerify(token, Optional.empty());
+        Optional<String> jkt = boundKey(verified.claims());
+        if (request.scheme() == TokenRequest.Scheme.BEARER) {
+            if (jkt.isPresent()) {
+                throw reject(RejectionReason.DPOP_BOUND_TOKEN, "the token is bound to a key (cnf.jkt): present it "
+                        + "with the DPoP scheme and a proof");
+            }
+            return verified;
+        }
+        if (jkt.isEmpty()) {
+            throw reject(RejectionReason.DPOP_NOT_BOUND, "the DPoP scheme needs a token bound to a key (cnf.jkt)");
+        }
+        dpop.verify(request, token, jkt.get());
+        return verified;
+    }
+
+    private VerifiedToken introspectOpaque(CharSequence token) {
+        if (token.length() == 0) {
+            throw reject(RejectionReason.MISSING, "no token");
+        }
+        if (token.length() > maxTokenBytes) {
+            throw reject(RejectionReason.TOO_LARGE, "token of " + token.length() + " characters exceeds " + maxTokenBytes);
+        }
+        return introspector.get().verify(token);
+    }
+
+    /** Three non-empty... segments of base64url characters: what SAMPLE.md calls JWT-shaped. */
+    static boolean jwtShaped(CharSequence token) {
+        int dots = 0;
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c == '.') {
+                dots++;
+            } else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return dots == 2;
+    }
+
+    /** @return {@code cnf.jkt}, when the token is bound to a key */
+    private static Optional<String> boundKey(Map<String, Object> claims) {
+        Object cnf = claims.get("cnf");
+        if (cnf == null) {
+            return Optional.empty();
+        }
+        if (!(cnf instanceof Map)) {
+            throw reject(RejectionReason.MALFORMED, "cnf is not an object");
+        }
+        Object jkt = ((Map<?, ?>) cnf).get("jkt");
+        if (jkt == null) {
+            return Optional.empty();
+        }
+        if (!(jkt instanceof String) || ((String) jkt).isEmpty()) {
+            throw reject(RejectionReason.MALFORMED, "cnf.jkt is not a string");
+        }
+        return Optional.of((String) jkt);
+    }
+
+    @Override
+    public DpopPolicy dpop() {
+        return dpopPolicy;
     }
 
     @Override
@@ -313,6 +422,18 @@ public final class DefaultTokenVerifier implements TokenVerifier {
                         + "algorithms " + p.algorithms() + "; audience " + p.audiences() + "; profile " + p.profile(), ""));
             }
         }
+        introspectionSettings.ifPresent(i -> {
+            if (i.usesPlainHttp()) {
+                out.add(new Finding(PLAIN_HTTP_FINDING, environment.policyViolation(), rule, i.issuer(),
+                        "opaque tokens are introspected over plain http (" + i.endpoint() + "): the client secret "
+                                + "and the tokens cross the network unprotected and anyone on the path can answer "
+                                + "active: true", "use an https introspection endpoint; or accept the risk with a silence of "
+                                + PLAIN_HTTP_FINDING));
+            } else {
+                out.add(Finding.pass("HA-A004", rule, i.issuer(), "opaque tokens introspected at " + i.endpoint()
+                        + " (answers cached at most " + i.cacheTtl().toSeconds() + " s); audience " + i.audiences(), ""));
+            }
+        });
         return out;
     }
 }

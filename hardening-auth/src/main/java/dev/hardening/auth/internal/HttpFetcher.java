@@ -21,6 +21,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import dev.hardening.auth.ProviderConnection;
 
 /**
  * GETs small JSON documents with a connect timeout, a deadline for the whole response (slow
@@ -42,12 +43,35 @@ final class HttpFetcher {
      * @param maxBytes       body size cap
      */
     HttpFetcher(Duration connectTimeout, Duration deadline, int maxBytes) {
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(connectTimeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this(client(ProviderConnection.defaults(), connectTimeout), deadline, maxBytes);
+    }
+
+    /**
+     * @param client   the client requests go through
+     * @param deadline deadline for the whole response
+     * @param maxBytes body size cap
+     */
+    HttpFetcher(HttpClient client, Duration deadline, int maxBytes) {
+        this.client = client;
         this.deadline = deadline;
         this.maxBytes = maxBytes;
+    }
+
+    /**
+     * @param connection     the user's connection settings
+     * @param connectTimeout TCP connect timeout (unless the user gave a whole client)
+     * @return the user's client, or a new one with the TLS context and proxy, no redirects
+     */
+    static HttpClient client(ProviderConnection connection, Duration connectTimeout) {
+        if (connection.httpClient().isPresent()) {
+            return connection.httpClient().get();
+        }
+        HttpClient.Builder b = HttpClient.newBuilder()
+                .connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER);
+        connection.sslContext().ifPresent(b::sslContext);
+        connection.proxy().ifPresent(b::proxy);
+        return b.build();
     }
 
     /**
@@ -61,6 +85,30 @@ final class HttpFetcher {
                 .timeout(deadline)
                 .header("Accept", "application/json, application/jwk-set+json")
                 .build();
+        return send(uri, request);
+    }
+
+    /**
+     * POSTs a form.
+     *
+     * @param uri           the URL
+     * @param form          the {@code application/x-www-form-urlencoded} body
+     * @param authorization the {@code Authorization} header value (never logged or put in a message)
+     * @return the body (UTF-8)
+     * @throws FetchException on timeout, I/O error, non-200 status or an oversized body
+     */
+    Response postForm(URI uri, String form, String authorization) throws FetchException {
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8))
+                .timeout(deadline)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json, application/token-introspection+jwt;q=0.1")
+                .header("Authorization", authorization)
+                .build();
+        return send(uri, request);
+    }
+
+    private Response send(URI uri, HttpRequest request) throws FetchException {
         AtomicBoolean tooLarge = new AtomicBoolean();
         CompletableFuture<HttpResponse<byte[]>> future = client.sendAsync(request, info -> {
             if (info.statusCode() != 200) {

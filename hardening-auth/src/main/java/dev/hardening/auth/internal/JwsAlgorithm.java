@@ -17,14 +17,30 @@ enum JwsAlgorithm {
     ES256(KeyFamily.EC, "SHA256withECDSAinP1363Format", null, "P-256", 32),
     ES384(KeyFamily.EC, "SHA384withECDSAinP1363Format", null, "P-384", 48),
     ES512(KeyFamily.EC, "SHA512withECDSAinP1363Format", null, "P-521", 66),
-    EdDSA(KeyFamily.OKP, null, null, null, 0);
+    EdDSA(KeyFamily.OKP, null, null, null, 0),
+    /** RFC 9864: EdDSA on Ed25519 only. */
+    Ed25519(KeyFamily.OKP, "Ed25519", null, "Ed25519", 0),
+    /** RFC 9864: EdDSA on Ed448 only. */
+    Ed448(KeyFamily.OKP, "Ed448", null, "Ed448", 0),
+    /** RFC 9864: ECDSA on P-256 with SHA-256 (same signature as ES256). */
+    ESP256(KeyFamily.EC, "SHA256withECDSAinP1363Format", null, "P-256", 32),
+    /** RFC 9864: ECDSA on P-384 with SHA-384 (same signature as ES384). */
+    ESP384(KeyFamily.EC, "SHA384withECDSAinP1363Format", null, "P-384", 48),
+    /** RFC 9864: ECDSA on P-521 with SHA-512 (same signature as ES512). */
+    ESP512(KeyFamily.EC, "SHA512withECDSAinP1363Format", null, "P-521", 66);
 
     /** Key types. */
     public enum KeyFamily { RSA, EC, OKP }
 
-    private static final Map<String, JwsAlgorithm> BY_NAME = Map.of(
-            "RS256", RS256, "RS384", RS384, "RS512", RS512, "PS256", PS256, "PS384", PS384, "PS512", PS512,
-            "ES256", ES256, "ES384", ES384, "ES512", ES512, "EdDSA", EdDSA);
+    private static final Map<String, JwsAlgorithm> BY_NAME = byName();
+
+    private static Map<String, JwsAlgorithm> byName() {
+        Map<String, JwsAlgorithm> m = new java.util.HashMap<>();
+        for (JwsAlgorithm a : values()) {
+            m.put(a.name(), a);
+        }
+        return Map.copyOf(m);
+    }
 
     private final KeyFamily family;
     private final String jcaName;
@@ -64,7 +80,27 @@ enum JwsAlgorithm {
         return params;
     }
 
-    /** @return the JOSE curve for ES*, else null */
+    /**
+     * Whether a key whose JWK {@code alg} is {@code hint} may verify this algorithm: the same name,
+     * or the polymorphic and fully-specified names of the same signature (RFC 9864: {@code EdDSA}
+     * with {@code Ed25519}/{@code Ed448}, {@code ES256} with {@code ESP256}, ...). The key's type and
+     * curve are checked separately.
+     */
+    boolean fitsHint(String hint) {
+        if (hint.equals(name())) {
+            return true;
+        }
+        if (family == KeyFamily.OKP) {
+            return hint.equals("EdDSA") || (this == EdDSA && (hint.equals("Ed25519") || hint.equals("Ed448")));
+        }
+        if (family == KeyFamily.EC) {
+            return hint.equals("ES" + name().substring(name().length() - 3))
+                    || hint.equals("ESP" + name().substring(name().length() - 3));
+        }
+        return false;
+    }
+
+    /** @return the JOSE curve for ES*, ESP*, Ed25519 and Ed448, else null */
     public String curve() {
         return curve;
     }

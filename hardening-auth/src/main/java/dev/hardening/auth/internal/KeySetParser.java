@@ -142,6 +142,28 @@ public final class KeySetParser {
         return new Result(List.copyOf(unique), List.copyOf(ignored));
     }
 
+    /** JWK members that hold private or secret key material. */
+    private static final java.util.Set<String> PRIVATE_MEMBERS = java.util.Set.of("d", "p", "q", "dp", "dq", "qi", "oth", "k");
+
+    /**
+     * Converts the {@code jwk} header of a DPoP proof with the key policy of issuers' keys.
+     *
+     * @param jwk the header's JWK object
+     * @return the key, or null if it has private members or the policy refuses it
+     */
+    static VerificationKey proofKey(Map<String, Object> jwk) {
+        for (String m : PRIVATE_MEMBERS) {
+            if (jwk.containsKey(m)) {
+                return null;
+            }
+        }
+        try {
+            return convert(JWK.parse(jwk), "jwk", new ArrayList<>());
+        } catch (ParseException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private static VerificationKey convert(JWK jwk, String where, List<String> ignored) {
         String kid = jwk.getKeyID();
         String name = kid == null ? where : "kid " + kid;

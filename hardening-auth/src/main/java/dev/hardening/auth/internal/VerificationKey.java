@@ -50,10 +50,13 @@ final class VerificationKey {
         if (alg.family() != family) {
             return false;
         }
-        if (algHint != null && !algHint.equals(alg.name())) {
+        if (algHint != null && !alg.fitsHint(algHint)) {
             return false;
         }
         if (family == JwsAlgorithm.KeyFamily.EC) {
+            return alg.curve().equals(curve);
+        }
+        if (family == JwsAlgorithm.KeyFamily.OKP && alg.curve() != null) {
             return alg.curve().equals(curve);
         }
         return true;

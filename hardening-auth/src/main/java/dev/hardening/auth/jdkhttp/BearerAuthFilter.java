@@ -7,7 +7,10 @@ import dev.hardening.auth.TokenVerifier;
 import dev.hardening.auth.VerifiedToken;
 import dev.hardening.auth.internal.BearerChallenge;
 import dev.hardening.auth.internal.RequestScopedExchange;
+import dev.hardening.auth.TokenRequest;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.util.function.Predicate;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -19,6 +22,14 @@ import java.util.Optional;
  * me.getFilters().add(BearerAuthFilter.of(verifier));
  * // in the handler: VerifiedToken token = BearerAuthFilter.token(exchange);
  * }</pre>
+ *
+ * <p>Tokens come as {@code Authorization: Bearer <token>} or, for key-bound tokens (RFC 9449),
+ * {@code Authorization: DPoP <token>} with one {@code DPoP} proof header; the proof's {@code htu}
+ * must be the URL the client called: {@code http://} ({@code https://} on an {@code HttpsServer})
+ * + {@code Host} + path, or, for a request from a proxy that {@code trustedProxies} accepts, the
+ * scheme and host of {@code X-Forwarded-Proto} / {@code X-Forwarded-Host}. Failed DPoP requests and
+ * key-bound tokens presented as Bearer get {@code WWW-Authenticate: DPoP error="invalid_token"} or
+ * {@code error="invalid_dpop_proof"} with {@code algs}.
  *
  * <p>Missing token: 401 with {@code WWW-Authenticate: Bearer realm="..."}; malformed header: 400
  * {@code invalid_request}; invalid token: 401 {@code invalid_token}; keys unavailable: 503 with
@@ -42,20 +53,35 @@ public final class BearerAuthFilter extends Filter {
 
     private static final String VERIFIED_BY = BearerAuthFilter.class.getName() + ".verifiedBy";
 
+    private static final Predicate<InetAddress> NO_PROXY = a -> false;
+
     private final TokenVerifier verifier;
     private final String realm;
+    private final Predicate<InetAddress> trustedProxies;
 
-    private BearerAuthFilter(TokenVerifier verifier, String realm) {
+    private BearerAuthFilter(TokenVerifier verifier, String realm, Predicate<InetAddress> trustedProxies) {
         this.verifier = verifier;
         this.realm = realm;
+        this.trustedProxies = trustedProxies;
     }
 
     /**
      * @param verifier the verifier
-     * @return a filter with realm {@code api}
+     * @return a filter with realm {@code api} that believes no forwarded headers
      */
     public static BearerAuthFilter of(TokenVerifier verifier) {
-        return new BearerAuthFilter(Objects.requireNonNull(verifier, "verifier"), "api");
+        return of(verifier, NO_PROXY);
+    }
+
+    /**
+     * @param verifier       the verifier
+     * @param trustedProxies whether a peer is a proxy whose {@code X-Forwarded-Proto} / {@code X-Forwarded-Host}
+     *                       name the URL the client called (for example {@code trustedProxies::isTrusted})
+     * @return a filter with realm {@code api}
+     */
+    public static BearerAuthFilter of(TokenVerifier verifier, Predicate<InetAddress> trustedProxies) {
+        return new BearerAuthFilter(Objects.requireNonNull(verifier, "verifier"), "api",
+                Objects.requireNonNull(trustedProxies, "trustedProxies"));
     }
 
     /**
@@ -70,14 +96,28 @@ public final class BearerAuthFilter extends Filter {
      * @return the identifying filter; thread-safe
      */
     public static Filter identifying(TokenVerifier verifier) {
+        return identifying(verifier, NO_PROXY);
+    }
+
+    /**
+     * As {@link #identifying(TokenVerifier)}, for DPoP requests through trusted proxies; pass the
+     * same predicate as to {@link #of(TokenVerifier, Predicate)}. A DPoP proof is consumed here
+     * (its {@code jti} is remembered), and the rejecting filter reuses the result.
+     *
+     * @param verifier       the verifier
+     * @param trustedProxies whether a peer is a proxy whose forwarded headers are believed
+     * @return the identifying filter; thread-safe
+     */
+    public static Filter identifying(TokenVerifier verifier, Predicate<InetAddress> trustedProxies) {
         Objects.requireNonNull(verifier, "verifier");
+        Objects.requireNonNull(trustedProxies, "trustedProxies");
         return new Filter() {
             @Override
             public void doFilter(HttpExchange received, Chain chain) throws IOException {
                 HttpExchange exchange = RequestScopedExchange.of(received);
                 BearerChallenge.Extracted ex = BearerChallenge.extract(exchange.getRequestHeaders().get("Authorization"), "api");
                 if (ex.reply().isEmpty() && ex.token().isPresent()) {
-                    attempt(verifier, ex.token().get()).ifPresent(token -> {
+                    attempt(verifier, exchange, ex, trustedProxies).ifPresent(token -> {
                         exchange.setAttribute(ATTRIBUTE, token);
                         exchange.setAttribute(SUBJECT_ATTRIBUTE, token.subject());
                         exchange.setAttribute(VERIFIED_BY, verifier);
@@ -93,12 +133,19 @@ public final class BearerAuthFilter extends Filter {
         };
     }
 
-    private static Optional<VerifiedToken> attempt(TokenVerifier verifier, String token) {
+    private static Optional<VerifiedToken> attempt(TokenVerifier verifier, HttpExchange exchange,
+                                                   BearerChallenge.Extracted ex, Predicate<InetAddress> trustedProxies) {
         try {
-            return Optional.of(verifier.verify(token));
-        } catch (TokenRejectedException rejected) {
+            return Optional.of(verifier.verify(request(exchange, ex, trustedProxies)));
+        } catch (TokenRejectedException | IllegalArgumentException rejected) {
             return Optional.empty();
         }
+    }
+
+    private static TokenRequest request(HttpExchange exchange, BearerChallenge.Extracted ex,
+                                        Predicate<InetAddress> trustedProxies) {
+        return ex.request(exchange.getRequestHeaders().get("DPoP"), exchange.getRequestMethod(),
+                () -> RequestUrl.of(exchange, trustedProxies));
     }
 
     /**
@@ -129,9 +176,12 @@ public final class BearerAuthFilter extends Filter {
         }
         VerifiedToken token;
         try {
-            token = verifier.verify(ex.token().orElseThrow());
+            token = verifier.verify(request(exchange, ex, trustedProxies));
         } catch (TokenRejectedException e) {
-            Replies.send(exchange, BearerChallenge.reply(e, realm));
+            Replies.send(exchange, BearerChallenge.reply(e, realm, ex.scheme(), verifier.dpop().challengeAlgorithms()));
+            return;
+        } catch (IllegalArgumentException badHost) {
+            Replies.send(exchange, BearerChallenge.badRequest(realm, "the Host header is not a valid authority"));
             return;
         }
         exchange.setAttribute(ATTRIBUTE, token);

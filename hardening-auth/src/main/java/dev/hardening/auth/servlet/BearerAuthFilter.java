@@ -12,6 +12,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
@@ -22,7 +23,10 @@ import java.util.Objects;
  * Requires a valid Bearer token (Jakarta Servlet 6). Register it for the protected paths; the
  * handler reads the token with {@link #token(HttpServletRequest)}. Responses are those of
  * {@link dev.hardening.auth.jdkhttp.BearerAuthFilter}: 401 / 400 / 403 / 503 with RFC 6750
- * {@code WWW-Authenticate} and a JSON problem body. Thread-safe.
+ * {@code WWW-Authenticate} and a JSON problem body. DPoP requests (RFC 9449) are checked against
+ * {@link HttpServletRequest#getRequestURL()}: let the container apply trusted forwarded headers
+ * (Tomcat's {@code RemoteIpValve}, Jetty's {@code ForwardedRequestCustomizer}, Spring's
+ * {@code ForwardedHeaderFilter}) so that it is the URL the client called. Thread-safe.
  */
 public final class BearerAuthFilter implements Filter {
 
@@ -69,9 +73,13 @@ public final class BearerAuthFilter implements Filter {
             return;
         }
         try {
-            request.setAttribute(ATTRIBUTE, verifier.verify(ex.token().orElseThrow()));
+            request.setAttribute(ATTRIBUTE, verifier.verify(ex.request(Collections.list(request.getHeaders("DPoP")),
+                    request.getMethod(), () -> URI.create(request.getRequestURL().toString()))));
         } catch (TokenRejectedException e) {
-            send(response, BearerChallenge.reply(e, realm));
+            send(response, BearerChallenge.reply(e, realm, ex.scheme(), verifier.dpop().challengeAlgorithms()));
+            return;
+        } catch (IllegalArgumentException badUrl) {
+            send(response, BearerChallenge.badRequest(realm, "the request URL is not valid"));
             return;
         }
         try {

@@ -68,11 +68,19 @@ public record ServiceSettings(
      * @param issuer   {@code OIDC_ISSUER}: discovery at {@code {issuer}/.well-known/openid-configuration}
      * @param jwksUri  {@code OIDC_JWKS_URI}: skips discovery
      * @param audience {@code OIDC_AUDIENCE}
+     * @param tokenType {@code OIDC_TOKEN_TYPE}: {@code any} or {@code at+jwt} (RFC 9068 access tokens only)
+     * @param introspectionUri {@code OIDC_INTROSPECTION_URI}: opaque tokens checked by RFC 7662 introspection
+     * @param clientId {@code OIDC_CLIENT_ID}: the client authenticating to the introspection endpoint
+     * @param clientSecret {@code OIDC_CLIENT_SECRET} / {@code OIDC_CLIENT_SECRET_FILE}
      */
     public record Oidc(
             @RequiredInProduction Optional<URI> issuer,
             Optional<URI> jwksUri,
-            @RequiredInProduction Optional<String> audience) {
+            @RequiredInProduction Optional<String> audience,
+            @DefaultValue("any") TokenTypeSetting tokenType,
+            Optional<URI> introspectionUri,
+            Optional<String> clientId,
+            @SecretSetting(purpose = SecretPurpose.PASSWORD) Optional<Secret> clientSecret) {
     }
 
     /**
