@@ -8,6 +8,8 @@ import dev.hardening.auth.TokenVerifier;
 import dev.hardening.auth.WebhookRejection;
 import dev.hardening.auth.WebhookVerifier;
 import dev.hardening.config.Checks;
+import dev.hardening.micrometer.internal.MeteredTokenVerifier;
+import dev.hardening.micrometer.internal.MeteredWebhookVerifier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

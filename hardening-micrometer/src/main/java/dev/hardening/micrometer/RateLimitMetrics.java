@@ -1,6 +1,7 @@
 package dev.hardening.micrometer;
 
 import dev.hardening.config.Checks;
+import dev.hardening.micrometer.internal.MeteredDedupStore;
 import dev.hardening.ratelimit.Decision;
 import dev.hardening.ratelimit.DecisionSource;
 import dev.hardening.ratelimit.DedupStore;

@@ -1,4 +1,4 @@
-package dev.hardening.micrometer;
+package dev.hardening.micrometer.internal;
 
 import dev.hardening.auth.WebhookRejectedException;
 import dev.hardening.auth.WebhookRejection;
@@ -11,15 +11,21 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
-/** A {@link WebhookVerifier} that counts the outcomes of another. Thread-safe. */
-final class MeteredWebhookVerifier implements WebhookVerifier {
+/** A {@link WebhookVerifier} that counts the outcomes of another. Not API: built by {@code AuthMetrics}. Thread-safe. */
+public final class MeteredWebhookVerifier implements WebhookVerifier {
 
     private final WebhookVerifier delegate;
     private final Counter accepted;
     private final Counter rejected;
     private final Map<WebhookRejection, Counter> reasons;
 
-    MeteredWebhookVerifier(WebhookVerifier delegate, Counter accepted, Counter rejected,
+    /**
+     * @param delegate the verifier that decides
+     * @param accepted counter of accepted deliveries
+     * @param rejected counter of rejected deliveries
+     * @param reasons  one counter per rejection reason
+     */
+    public MeteredWebhookVerifier(WebhookVerifier delegate, Counter accepted, Counter rejected,
                            Map<WebhookRejection, Counter> reasons) {
         this.delegate = delegate;
         this.accepted = accepted;

@@ -1,4 +1,4 @@
-package dev.hardening.micrometer;
+package dev.hardening.micrometer.internal;
 
 import dev.hardening.auth.JwksStatus;
 import dev.hardening.auth.RejectionReason;
@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** A {@link TokenVerifier} that times and counts the calls of another. Thread-safe. */
-final class MeteredTokenVerifier implements TokenVerifier {
+/** A {@link TokenVerifier} that times and counts the calls of another. Not API: built by {@code AuthMetrics}. Thread-safe. */
+public final class MeteredTokenVerifier implements TokenVerifier {
 
     private final TokenVerifier delegate;
     private final Clock clock;
@@ -24,7 +24,14 @@ final class MeteredTokenVerifier implements TokenVerifier {
     private final Timer rejected;
     private final Map<RejectionReason, Counter> reasons;
 
-    MeteredTokenVerifier(TokenVerifier delegate, Clock clock, Timer accepted, Timer rejected,
+    /**
+     * @param delegate the verifier that decides
+     * @param clock    the registry's clock
+     * @param accepted timer of accepted verifications
+     * @param rejected timer of rejected verifications
+     * @param reasons  one counter per rejection reason
+     */
+    public MeteredTokenVerifier(TokenVerifier delegate, Clock clock, Timer accepted, Timer rejected,
                          Map<RejectionReason, Counter> reasons) {
         this.delegate = delegate;
         this.clock = clock;
