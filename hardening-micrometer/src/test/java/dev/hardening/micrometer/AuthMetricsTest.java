@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,7 @@ class AuthMetricsTest {
         verifier = AuthMetrics.instrument(TokenVerifier.builder()
                 .issuer(IssuerPolicy.jwksUri(idp.issuer, idp.jwksUri()).audience(FakeIssuer.AUDIENCE).build())
                 .timeSource(time)
+                .jwks(FakeIssuer.patientJwks())
                 .listener(AuthMetrics.jwksListener(registry))
                 .build(), registry);
     }
@@ -58,7 +60,8 @@ class AuthMetricsTest {
     }
 
     @Test
-    void countsEachVerificationByOutcomeAndEachRejectionByReasonCode() {
+    void countsEachVerificationByOutcomeAndEachRejectionByReasonCode() throws Exception {
+        verifier.warmUp().get(60, TimeUnit.SECONDS);
         Instant now = time.now();
         verifier.verify(idp.mint("alice", now));
         verifier.verify(idp.mint("bob", now));
@@ -86,9 +89,10 @@ class AuthMetricsTest {
     }
 
     @Test
-    void exportsTheJwksCacheOfEachConfiguredIssuer() {
+    void exportsTheJwksCacheOfEachConfiguredIssuer() throws Exception {
         assertThat(registry.get(AuthMetrics.JWKS_STATE).tags("issuer", idp.issuer, "state", "not_loaded").gauge().value())
                 .isEqualTo(1.0);
+        verifier.warmUp().get(60, TimeUnit.SECONDS);
         verifier.verify(idp.mint("alice", time.now()));
         time.advance(Duration.ofSeconds(30));
         assertThat(registry.get(AuthMetrics.JWKS_FETCHES).tags("issuer", idp.issuer, "outcome", "success")

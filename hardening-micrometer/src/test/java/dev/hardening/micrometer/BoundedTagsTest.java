@@ -25,6 +25,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +54,7 @@ class BoundedTagsTest {
             TokenVerifier verifier = AuthMetrics.instrument(TokenVerifier.builder()
                     .issuer(IssuerPolicy.jwksUri(idp.issuer, idp.jwksUri()).audience(FakeIssuer.AUDIENCE).build())
                     .timeSource(time)
+                    .jwks(FakeIssuer.patientJwks())
                     .listener(AuthMetrics.jwksListener(registry))
                     .build(), registry);
             RateLimitMetrics.bind(rl, "api", registry);
@@ -61,6 +63,7 @@ class BoundedTagsTest {
             WebhookVerifier github = AuthMetrics.instrument(
                     GitHubWebhookVerifier.of("WEBHOOK_SECRET", () -> Optional.of(secret)), "github", registry);
 
+            verifier.warmUp().get(60, TimeUnit.SECONDS);
             // one of each kind first, so that lazily created meters (if any) exist before counting
             Instant now = time.now();
             verifier.verify(idp.mint("warm-up", now));

@@ -53,6 +53,18 @@ final class FakeIssuer implements AutoCloseable {
         return new FakeIssuer();
     }
 
+    /**
+     * Fetch settings for tests on a busy machine: generous timeouts, so that a slow first fetch
+     * (the JDK HTTP client starting) is not taken for an outage.
+     */
+    static dev.hardening.auth.JwksSettings patientJwks() {
+        return dev.hardening.auth.JwksSettings.builder()
+                .connectTimeout(java.time.Duration.ofSeconds(10))
+                .readTimeout(java.time.Duration.ofSeconds(10))
+                .maxWait(java.time.Duration.ofSeconds(10))
+                .build();
+    }
+
     URI jwksUri() {
         return URI.create(issuer + "/jwks");
     }
