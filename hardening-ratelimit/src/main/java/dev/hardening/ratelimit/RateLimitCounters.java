@@ -1,14 +1,30 @@
 package dev.hardening.ratelimit;
 
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Counters a user can export to a metrics system: decisions allowed and denied, backend errors,
  * decisions made by a fallback, corrupt Redis values repaired, circuit-breaker transitions, denials
  * observed in shadow mode and decisions made by a local limiter's overflow bucket. Thread-safe; updates are cheap ({@link LongAdder}).
+ * Metrics binders that need each event (by source, with durations) register a
+ * {@link RateLimitListener} through {@link #addListener(RateLimitListener)}.
  */
 public final class RateLimitCounters {
+
+    /** Most listeners one set of counters accepts. */
+    public static final int MAX_LISTENERS = 16;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimitCounters.class);
+
+    private final CopyOnWriteArrayList<RateLimitListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
 
     private final LongAdder allowed = new LongAdder();
     private final LongAdder denied = new LongAdder();
@@ -38,6 +54,76 @@ public final class RateLimitCounters {
         }
         if (decision.source().isFallback()) {
             fallbackDecisions.increment();
+        }
+        if (!listeners.isEmpty()) {
+            for (RateLimitListener listener : listeners) {
+                try {
+                    listener.onDecision(decision);
+                } catch (RuntimeException e) {
+                    listenerFailed(e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Adds a listener that every limiter updating these counters calls from now on. A listener that
+     * throws is logged (once, at WARN) and otherwise ignored. Thread-safe.
+     *
+     * @param listener the listener
+     * @throws NullPointerException  if {@code listener} is null
+     * @throws IllegalStateException if {@link #MAX_LISTENERS} listeners are already registered
+     */
+    public void addListener(RateLimitListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (listeners) {
+            if (listeners.size() >= MAX_LISTENERS) {
+                throw new IllegalStateException("listeners: " + listeners.size() + " registered (expected: at most "
+                        + MAX_LISTENERS + ")");
+            }
+            listeners.add(listener);
+        }
+    }
+
+    /**
+     * Records one call to a resilient limiter's primary backend and tells the listeners; called by
+     * the resilient limiter.
+     *
+     * @param took      how long the call took
+     * @param succeeded whether the backend answered
+     */
+    public void recordPrimaryCall(Duration took, boolean succeeded) {
+        for (RateLimitListener listener : listeners) {
+            try {
+                listener.onPrimaryCall(took, succeeded);
+            } catch (RuntimeException e) {
+                listenerFailed(e);
+            }
+        }
+    }
+
+    /**
+     * Records a circuit-breaker state transition and tells the listeners.
+     *
+     * @param from the state left
+     * @param to   the state entered
+     */
+    public void recordBreakerTransition(String from, String to) {
+        breakerTransitions.increment();
+        for (RateLimitListener listener : listeners) {
+            try {
+                listener.onBreakerTransition(from, to);
+            } catch (RuntimeException e) {
+                listenerFailed(e);
+            }
+        }
+    }
+
+    private void listenerFailed(RuntimeException e) {
+        if (listenerFailureLogged.compareAndSet(false, true)) {
+            LOG.warn("a rate-limit listener failed; decisions are unaffected (logged once): {}", e.toString());
+        } else {
+            LOG.debug("a rate-limit listener failed again", e);
         }
     }
 

@@ -58,7 +58,8 @@ public final class ResilientLimiter implements RateLimiter {
         this.counters = primary.counters();
         counters.breakerStateSource(() -> breaker.getState().name());
         breaker.getEventPublisher().onStateTransition(event -> {
-            counters.recordBreakerTransition();
+            counters.recordBreakerTransition(event.getStateTransition().getFromState().name(),
+                    event.getStateTransition().getToState().name());
             LOG.warn("rate limiter {}: Redis circuit breaker {} (fallback: {})", breaker.getName(),
                     event.getStateTransition(), mode.name().toLowerCase(java.util.Locale.ROOT));
         });
@@ -79,7 +80,9 @@ public final class ResilientLimiter implements RateLimiter {
         }
         try {
             Decision d = future.get(syncWaitNanos, TimeUnit.NANOSECONDS);
-            breaker.onSuccess(time.nanoTime() - start, TimeUnit.NANOSECONDS);
+            long took = time.nanoTime() - start;
+            breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+            counters.recordPrimaryCall(Duration.ofNanos(took), true);
             return d;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -109,7 +112,9 @@ public final class ResilientLimiter implements RateLimiter {
         }
         return stage.handle((d, error) -> {
             if (error == null) {
-                breaker.onSuccess(time.nanoTime() - start, TimeUnit.NANOSECONDS);
+                long took = time.nanoTime() - start;
+                breaker.onSuccess(took, TimeUnit.NANOSECONDS);
+                counters.recordPrimaryCall(Duration.ofNanos(took), true);
                 return d;
             }
             return failed(key, cost, start, error);
@@ -117,7 +122,9 @@ public final class ResilientLimiter implements RateLimiter {
     }
 
     private Decision failed(String key, long cost, long start, Throwable error) {
-        breaker.onError(time.nanoTime() - start, TimeUnit.NANOSECONDS, error);
+        long took = time.nanoTime() - start;
+        breaker.onError(took, TimeUnit.NANOSECONDS, error);
+        counters.recordPrimaryCall(Duration.ofNanos(took), false);
         return fallback(key, cost);
     }
 

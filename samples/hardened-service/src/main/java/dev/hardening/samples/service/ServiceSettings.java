@@ -44,6 +44,7 @@ import java.util.Optional;
  * @param trustedProxies    {@code TRUSTED_PROXIES}: CIDRs whose X-Forwarded-For is believed
  * @param shutdownDelay     {@code SHUTDOWN_DELAY}: readiness 503 to listeners closing (0s dev, 5s production)
  * @param drainTimeout      {@code DRAIN_TIMEOUT}: how long in-flight work may finish after that
+ * @param metrics           {@code METRICS}: {@code on} serves {@code GET /metrics}, {@code off} removes the route
  */
 public record ServiceSettings(
         AppEnvironment appEnv,
@@ -60,7 +61,8 @@ public record ServiceSettings(
         Optional<RateLimitBackend> rateLimitBackend,
         Optional<TrustedProxies> trustedProxies,
         @DevDefault("0s") @DefaultValue("5s") @DurationRange(max = "5m") Duration shutdownDelay,
-        @DefaultValue("20s") @DurationRange(max = "10m") Duration drainTimeout) {
+        @DefaultValue("20s") @DurationRange(max = "10m") Duration drainTimeout,
+        @DefaultValue("on") boolean metrics) {
 
     /**
      * The identity provider.

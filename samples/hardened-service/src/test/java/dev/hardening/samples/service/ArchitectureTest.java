@@ -23,10 +23,11 @@ class ArchitectureTest {
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             // sibling modules arrive as jars under `verify` and as class directories in the IDE: take both
             .importPackages("dev.hardening.config", "dev.hardening.auth", "dev.hardening.ratelimit",
-                    "dev.hardening.lifecycle", "dev.hardening.samples");
+                    "dev.hardening.lifecycle", "dev.hardening.micrometer", "dev.hardening.samples");
 
     private static final String[] MODULE_ROOTS = {
-        "dev.hardening.config", "dev.hardening.auth", "dev.hardening.ratelimit", "dev.hardening.lifecycle"};
+        "dev.hardening.config", "dev.hardening.auth", "dev.hardening.ratelimit", "dev.hardening.lifecycle",
+        "dev.hardening.micrometer"};
 
     @Test
     void noModuleReachesIntoAnotherModulesInternals() {
@@ -46,7 +47,7 @@ class ArchitectureTest {
     void onlyTheSystemTimeSourceReadsTheJvmClocks() {
         noClasses().that().doNotBelongToAnyOf(SystemTimeSource.class)
                 .and(resideInAnyPackage("dev.hardening.config..", "dev.hardening.auth..", "dev.hardening.ratelimit..",
-                        "dev.hardening.lifecycle..", "dev.hardening.samples.."))
+                        "dev.hardening.lifecycle..", "dev.hardening.micrometer..", "dev.hardening.samples.."))
                 .should().callMethod(System.class, "nanoTime")
                 .orShould().callMethod(System.class, "currentTimeMillis")
                 .because("every wait and expiry takes dev.hardening.config.TimeSource, so tests can drive it")
