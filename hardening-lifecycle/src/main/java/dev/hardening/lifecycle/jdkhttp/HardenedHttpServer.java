@@ -17,17 +17,13 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.http.spi.JettyHttpServer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link HttpServer} that survives hostile networks: the {@code com.sun.net.httpserver} API your
@@ -48,7 +44,12 @@ import org.slf4j.LoggerFactory;
  * ({@code sun.net.httpserver.maxReqTime}) is JVM-wide, read once at class load, and also cuts
  * long-running handlers; without {@code nodelay} every kept-alive response stalls ~40 ms; and its
  * own rejections are HTML naming Java exceptions, or resets. Jetty parses heads without a thread,
- * so this class only has to bound how long and how much: see the options below.
+ * so this class only has to bound how long and how much: see the options below. It bridges the
+ * JDK API itself rather than through {@code jetty-http-spi}: that jar registers a
+ * {@code HttpServerProvider} service, so merely having it on the class path turns every
+ * {@code HttpServer.create()} in the process into an unhardened Jetty server; its bridge also
+ * commits a 200 before it sees a handler's exception, splits header values on commas, and
+ * matches context paths by segment rather than by prefix as the JDK does.
  *
  * <h2>What it guarantees (defaults in brackets)</h2>
  * <ul>
@@ -64,8 +65,7 @@ import org.slf4j.LoggerFactory;
  *       {@link #DEFAULT_MAX_THREADS} threads.</li>
  *   <li>TCP_NODELAY on every accepted connection; no {@code Server} header.</li>
  *   <li>Every rejection the server makes itself (malformed request line, bad chunk size, head too
- *       large, no context, a handler given to {@link #createContext(String, HttpHandler)} that
- *       throws before answering) is an RFC 9457 {@code application/problem+json}
+ *       large, no context, a handler that throws before answering) is an RFC 9457 {@code application/problem+json}
  *       document with a fixed title and detail: no HTML, no exception or class names.</li>
  *   <li>{@link #stop(int)} as the JDK documents it, without resets: the listener closes at once
  *       (new connections are refused); requests on connections already open are read and
@@ -73,9 +73,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Differences from the JDK server: {@link #setExecutor(Executor)} is not supported (the pool is
- * sized by {@link Builder#maxThreads(int)}); HTTPS is not offered by this class; a context path
- * matches whole path segments ({@code /livez} matches {@code /livez} and {@code /livez/x}, not
- * {@code /livezz}); request attributes are per request. Thread-safe.
+ * sized by {@link Builder#maxThreads(int)}); HTTPS is not offered by this class; request
+ * attributes are per request (the JDK 17 server shares them per context); a handler or filter that
+ * throws, or returns, before answering gets a 500 problem document. Contexts are chosen as the JDK
+ * does (longest path prefix). Thread-safe.
  */
 public final class HardenedHttpServer extends HttpServer {
 
@@ -99,7 +100,6 @@ public final class HardenedHttpServer extends HttpServer {
     /** The startup finding's id. */
     public static final String FINDING_ID = "HL-H001";
 
-    private static final Logger LOG = LoggerFactory.getLogger(HardenedHttpServer.class);
     private static final String RULE = "VII. Port binding";
     private static final int MIN_THREADS = 8;
     private static final int MAX_QUEUED_TASKS = 16_384;
@@ -107,7 +107,7 @@ public final class HardenedHttpServer extends HttpServer {
 
     private final Server jetty;
     private final ServerConnector connector;
-    private final JettyHttpServer contexts;
+    private final ContextDispatcher contexts = new ContextDispatcher();
     private final ReadGuard guard;
     private final QueuedThreadPool pool;
     private final TimeSource time;
@@ -141,14 +141,10 @@ public final class HardenedHttpServer extends HttpServer {
         connector.addEventListener(guard.connections);
         jetty.addConnector(connector);
         jetty.addBean(new NetworkConnectionLimit(b.maxConnections(), connector));
-        guard.setHandler(new ContextHandlerCollection(true));
+        guard.setHandler(contexts);
         jetty.setHandler(guard);
         jetty.setErrorHandler(new Problems.ErrorPage());
-        this.contexts = new JettyHttpServer(jetty, true, config);
-        this.summary = "head deadline " + b.headTimeout().toMillis() + " ms, body deadline " + b.bodyTimeout().toMillis()
-                + " ms, idle " + b.idleTimeout().toMillis() + " ms, head <= " + b.maxHeadBytes() + " B (431), body <= "
-                + b.maxBodyBytes() + " B (413), " + b.maxConcurrentBodyReads() + " concurrent body reads, "
-                + b.maxConnections() + " connections, " + b.maxThreads() + " threads, TCP_NODELAY";
+        this.summary = b.summary();
         connector.open();
     }
 
@@ -301,33 +297,13 @@ public final class HardenedHttpServer extends HttpServer {
      * @param handler its handler
      * @return the context, whose filters run before the handler
      * @throws IllegalArgumentException if {@code path} is invalid
-     * @throws RuntimeException         if a context already has this path
+     * @throws IllegalArgumentException if a context already has this path
      */
     @Override
     public HttpContext createContext(String path, HttpHandler handler) {
-        return contexts.createContext(checkPath(path), answering500(Checks.notNull(handler, "handler")));
-    }
-
-    /**
-     * Jetty's bridge closes the exchange (committing a 200) before it sees a handler's exception;
-     * answer 500 here first, with a problem document and without the exception's name or message.
-     */
-    private static HttpHandler answering500(HttpHandler handler) {
-        return exchange -> {
-            try {
-                handler.handle(exchange);
-            } catch (IOException | RuntimeException e) {
-                if (exchange.getResponseCode() > 0) {
-                    throw e;
-                }
-                LOG.warn("handler for {} failed; answered 500", exchange.getHttpContext().getPath());
-                byte[] body = Problems.body(500);
-                exchange.getResponseHeaders().set("Content-Type", Problems.CONTENT_TYPE);
-                exchange.getResponseHeaders().set("Connection", "close");
-                exchange.sendResponseHeaders(500, body.length);
-                exchange.getResponseBody().write(body);
-            }
-        };
+        JdkContext c = new JdkContext(checkPath(path), Checks.notNull(handler, "handler"), this);
+        contexts.add(c);
+        return c;
     }
 
     /**
@@ -339,7 +315,9 @@ public final class HardenedHttpServer extends HttpServer {
      */
     @Override
     public HttpContext createContext(String path) {
-        return contexts.createContext(checkPath(path));
+        JdkContext c = new JdkContext(checkPath(path), null, this);
+        contexts.add(c);
+        return c;
     }
 
     private static String checkPath(String path) {
@@ -357,7 +335,7 @@ public final class HardenedHttpServer extends HttpServer {
      */
     @Override
     public void removeContext(String path) {
-        contexts.removeContext(path);
+        contexts.remove(Checks.notNull(path, "path"));
     }
 
     /**
@@ -367,7 +345,7 @@ public final class HardenedHttpServer extends HttpServer {
      */
     @Override
     public void removeContext(HttpContext context) {
-        contexts.removeContext(context);
+        contexts.remove(Checks.notNull(context, "context").getPath());
     }
 
     /** @return the address listened on, with the actual port when port 0 was asked for */
@@ -485,6 +463,24 @@ public final class HardenedHttpServer extends HttpServer {
         public Builder timeSource(TimeSource source) {
             timeSource = Checks.setOnce(timeSource, source, "timeSource");
             return this;
+        }
+
+        /**
+         * The finding {@value #FINDING_ID} the built server will report, available before any port
+         * is bound (the startup report runs first).
+         *
+         * @return a PASS naming the limits this builder will apply; thread-safe
+         */
+        public StartupCheck startupCheck() {
+            String s = summary();
+            return env -> List.of(Finding.pass(FINDING_ID, RULE, "HTTP server", s, ""));
+        }
+
+        String summary() {
+            return "head deadline " + headTimeout().toMillis() + " ms, body deadline " + bodyTimeout().toMillis()
+                    + " ms, idle " + idleTimeout().toMillis() + " ms, head <= " + maxHeadBytes() + " B (431), body <= "
+                    + maxBodyBytes() + " B (413), " + maxConcurrentBodyReads() + " concurrent body reads, "
+                    + maxConnections() + " connections, " + maxThreads() + " threads, TCP_NODELAY";
         }
 
         Duration headTimeout() {
