@@ -11,6 +11,9 @@ import dev.hardening.config.TimeSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -130,7 +133,9 @@ public final class HardenedHttpServer extends HttpServer {
         config.setRequestHeaderSize(b.maxHeadBytes());
         config.setSendServerVersion(false);
         config.setSendXPoweredBy(false);
-        this.connector = new ServerConnector(jetty, 1, -1, new HttpConnectionFactory(config));
+        // acceptors = 0: connections are accepted by the selector from a non-blocking listener, which
+        // lets stop() take the accept queue's last connections before closing it (see closeListener)
+        this.connector = new ServerConnector(jetty, 0, -1, new HttpConnectionFactory(config));
         connector.setHost(b.address.getHostString());
         connector.setPort(b.address.getPort());
         connector.setIdleTimeout(b.idleTimeout().toMillis());
@@ -277,8 +282,32 @@ public final class HardenedHttpServer extends HttpServer {
     }
 
     private void closeListener() {
-        if (listenerClosed.compareAndSet(false, true)) {
-            connector.close();
+        if (!listenerClosed.compareAndSet(false, true)) {
+            return;
+        }
+        connector.setAccepting(false);
+        Object transport = connector.getTransport();
+        if (!(transport instanceof ServerSocketChannel) || !((ServerSocketChannel) transport).isOpen()) {
+            return;
+        }
+        ServerSocketChannel listener = (ServerSocketChannel) transport;
+        try {
+            // Connections the kernel has completed but nobody has accepted yet would be reset by the
+            // close below, after their clients had sent a request: accept and serve them first.
+            // (A server never started has a blocking listener and nothing to take.)
+            for (SocketChannel c = listener.isBlocking() ? null : listener.accept(); c != null; c = listener.accept()) {
+                c.configureBlocking(false);
+                c.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                connector.getSelectorManager().accept(c);
+            }
+        } catch (IOException e) {
+            // the listener is closing anyway
+        } finally {
+            try {
+                listener.close();
+            } catch (IOException ignored) {
+                // already closed
+            }
         }
     }
 
