@@ -104,6 +104,10 @@ public final class HardenedHttpServer extends HttpServer {
     public static final String FINDING_ID = "HL-H001";
 
     private static final String RULE = "VII. Port binding";
+    /** How long a connection must have been idle before stop() closes it under its client. */
+    private static final Duration CLOSE_LINGER = Duration.ofMillis(200);
+    /** The longest stop() waits for requests on open connections before closing them all. */
+    private static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
     private static final int MIN_THREADS = 8;
     private static final int MAX_QUEUED_TASKS = 16_384;
     private static final int ACCEPT_QUEUE = 1024;
@@ -120,6 +124,7 @@ public final class HardenedHttpServer extends HttpServer {
     private final AtomicBoolean listenerClosed = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile boolean stopNow;
+    private volatile long listenerClosedAt;
 
     private HardenedHttpServer(Builder b) throws IOException {
         this.requested = b.address;
@@ -245,8 +250,10 @@ public final class HardenedHttpServer extends HttpServer {
      * (new connections are refused), waits until no request is in flight or {@code delay} seconds
      * have passed, then closes every connection and stops the pool. Requests arriving meanwhile on
      * connections already open are read and handled (a {@link HttpServerDrain} answers them 503
-     * with {@code Connection: close}). A concurrent {@code stop(0)} ends the wait of an earlier
-     * call. Returns when the server is stopped.
+     * with {@code Connection: close}). Before the connections close, requests already arriving on
+     * them are still answered, for at most one more second, and a connection is closed only once
+     * it has been idle 200 ms. A concurrent {@code stop(0)} ends the wait of an earlier call.
+     * Returns when the server is stopped.
      *
      * @param delay the longest wait in seconds for requests in flight
      * @throws IllegalArgumentException if {@code delay} is negative
@@ -272,6 +279,7 @@ public final class HardenedHttpServer extends HttpServer {
             stopNow = true;
             lock.notifyAll();
         }
+        quiesce();
         if (stopped.compareAndSet(false, true)) {
             try {
                 jetty.stop();
@@ -281,10 +289,34 @@ public final class HardenedHttpServer extends HttpServer {
         }
     }
 
+    /**
+     * Before closing every connection: a request that reached a connection already accepted (in
+     * transit, or its head still arriving) is read and answered rather than cut, and a connection
+     * that only just answered is given {@link #CLOSE_LINGER} for its client to read the response
+     * and send the next request. Bounded by {@link #CLOSE_GRACE}.
+     */
+    private void quiesce() {
+        long deadline = time.nanoTime() + CLOSE_GRACE.toNanos();
+        // Connections accepted just before the listener closed are opened by the selector a moment
+        // later: only once the listener has been closed for the linger are they all counted.
+        long counted = listenerClosedAt + CLOSE_LINGER.toNanos();
+        synchronized (lock) {
+            while ((time.nanoTime() < counted || !guard.quiet(CLOSE_LINGER.toNanos())) && time.nanoTime() < deadline) {
+                try {
+                    lock.wait(10);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     private void closeListener() {
         if (!listenerClosed.compareAndSet(false, true)) {
             return;
         }
+        listenerClosedAt = time.nanoTime();
         connector.setAccepting(false);
         Object transport = connector.getTransport();
         if (!(transport instanceof ServerSocketChannel) || !((ServerSocketChannel) transport).isOpen()) {

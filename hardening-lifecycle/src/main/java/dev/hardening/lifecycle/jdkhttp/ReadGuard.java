@@ -91,6 +91,7 @@ final class ReadGuard extends Handler.Wrapper {
         private boolean inRequest;
         private long mark;
         private long since;
+        private long idleSince;
         private volatile boolean closed;
 
         HeadWatch(Connection connection) {
@@ -105,7 +106,13 @@ final class ReadGuard extends Handler.Wrapper {
             inRequest = false;
             mark = bytesIn;
             since = time.nanoTime();
+            idleSince = since;
             schedule(headTimeoutNanos);
+        }
+
+        /** @return whether a request is being read or handled, or the connection became idle only just now */
+        synchronized boolean busy(long now, long lingerNanos) {
+            return inRequest || connection.getBytesIn() > mark || now - idleSince < lingerNanos;
         }
 
         private void schedule(long nanos) {
@@ -153,6 +160,20 @@ final class ReadGuard extends Handler.Wrapper {
             }
         };
         endPoint.write(Callback.from(close, x -> endPoint.close()), Problems.rawResponse(status));
+    }
+
+    /**
+     * @param lingerNanos how long a connection must have been idle to count as quiet
+     * @return whether no open connection has a request in progress or only just finished one
+     */
+    boolean quiet(long lingerNanos) {
+        long now = time.nanoTime();
+        for (HeadWatch w : watches.values()) {
+            if (!w.closed && w.busy(now, lingerNanos)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     // ---- requests: in-flight count and the body deadline ----
