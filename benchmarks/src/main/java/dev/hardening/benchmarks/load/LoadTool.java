@@ -160,7 +160,7 @@ public final class LoadTool {
                     } catch (IOException e) {
                         refused.increment();
                         if (pid > 0) {
-                            return; // the listener is closed: a client goes elsewhere
+                            break; // the listener is closed: a client goes elsewhere
                         }
                         continue;
                     }
