@@ -192,12 +192,7 @@ public final class HardenedService {
         // The JDK API on Jetty (hardening-lifecycle's HardenedHttpServer): read deadlines, bounded
         // reads, TCP_NODELAY and problem+json rejections; the JDK's own server cannot be configured
         // to survive slow clients (see HardenedHttpServer's Javadoc and BENCHMARKS.md).
-        HardenedHttpServer server;
-        try {
-            server = httpServer(address).build();
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
-        }
+        HardenedHttpServer server = httpServer(address).build();
         HttpServerDrain http = HttpServerDrain.builder(server).build();
         Routes routes = new Routes(c.deliveries, settings.appEnv() == AppEnvironment.DEV ? c.devIssuer : Optional.empty());
 
@@ -228,7 +223,7 @@ public final class HardenedService {
         try {
             server.start();
         } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
+            throw e.getCause(); // main() reports "cannot listen on ..."
         }
         health.markStarted();
         c.verifier.warmUp();

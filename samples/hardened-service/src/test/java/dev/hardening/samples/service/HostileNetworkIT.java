@@ -235,6 +235,7 @@ class HostileNetworkIT {
             AtomicInteger answered = new AtomicInteger();
             AtomicInteger closeAnnounced = new AtomicInteger();
             AtomicInteger unanswered = new AtomicInteger();
+            AtomicInteger notAccepted = new AtomicInteger();
             List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
             AtomicBoolean signalled = new AtomicBoolean();
             List<Thread> clients = new ArrayList<>();
@@ -253,6 +254,7 @@ class HostileNetworkIT {
                             failures.add("connect: " + e.getMessage());
                             return;
                         }
+                        int onThisConnection = 0;
                         try (c) {
                             while (true) {
                                 c.send("GET /livez HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -262,6 +264,7 @@ class HostileNetworkIT {
                                     failures.add("closed before a response");
                                     break;
                                 }
+                                onThisConnection++;
                                 answered.incrementAndGet();
                                 if ("close".equals(r.get("connection"))) {
                                     closeAnnounced.incrementAndGet();
@@ -269,8 +272,14 @@ class HostileNetworkIT {
                                 }
                             }
                         } catch (SocketException e) {
+                            if (onThisConnection == 0 && signalled.get()) {
+                                // The kernel completed the handshake but the listener closed before the
+                                // service accepted the connection: a refusal (SAMPLE.md), counted apart.
+                                notAccepted.incrementAndGet();
+                                return;
+                            }
                             unanswered.incrementAndGet();
-                            failures.add("reset: " + e.getMessage());
+                            failures.add("reset after " + onThisConnection + " answers: " + e.getMessage());
                         } catch (IOException e) {
                             unanswered.incrementAndGet();
                             failures.add(e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -293,7 +302,8 @@ class HostileNetworkIT {
                 assertThat(t.isAlive()).as("client ended once the listener closed").isFalse();
             }
             assertThat(p.awaitExit(Duration.ofSeconds(20))).as(p.allOutput()).isZero();
-            assertThat(failures).as("requests sent on an accepted connection without an answer").isEmpty();
+            assertThat(failures).as("requests sent on an accepted connection without an answer (fresh connections "
+                    + "reset as the listener closed, not counted: " + notAccepted.get() + ")").isEmpty();
             assertThat(unanswered.get()).isZero();
             assertThat(closeAnnounced.get()).as("Connection: close during SHUTDOWN_DELAY").isPositive();
         }
