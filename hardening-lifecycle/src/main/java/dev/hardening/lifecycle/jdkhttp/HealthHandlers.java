@@ -12,7 +12,8 @@ import java.util.Objects;
  * {@code /livez} and {@code /readyz} for the JDK {@link com.sun.net.httpserver.HttpServer}. They
  * answer only alive/ready: 200 {@code ok} / {@code ready}, or 503 {@code not alive} /
  * {@code not ready}, as {@code text/plain} with {@code Cache-Control: no-store}; never a check
- * name, a version or a stack trace. Methods other than GET and HEAD get 405. Thread-safe.
+ * name, a version or a stack trace. Methods other than GET and HEAD get 405 with {@code Allow} and an
+ * RFC 9457 problem document. Thread-safe.
  *
  * <pre>{@code
  * server.createContext("/livez", HealthHandlers.livez(health));
@@ -20,6 +21,9 @@ import java.util.Objects;
  * }</pre>
  */
 public final class HealthHandlers {
+
+    private static final byte[] METHOD_NOT_ALLOWED = ("{\"type\":\"about:blank\",\"title\":\"Method Not Allowed\","
+            + "\"status\":405,\"detail\":\"use GET or HEAD\"}").getBytes(StandardCharsets.UTF_8);
 
     private HealthHandlers() {
     }
@@ -48,8 +52,13 @@ public final class HealthHandlers {
             boolean head = "HEAD".equals(method);
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
             if (!head && !"GET".equals(method)) {
+                byte[] problem = METHOD_NOT_ALLOWED;
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                exchange.sendResponseHeaders(405, -1);
+                exchange.getResponseHeaders().set("Content-Type", "application/problem+json");
+                exchange.sendResponseHeaders(405, problem.length);
+                try (OutputStream os = exchange.getResponseBody()) {
+                    os.write(problem);
+                }
                 return;
             }
             byte[] body = (ok ? yes : no).getBytes(StandardCharsets.UTF_8);

@@ -23,6 +23,7 @@ import dev.hardening.config.StartupReport;
 import dev.hardening.config.TimeSource;
 import dev.hardening.lifecycle.Health;
 import dev.hardening.lifecycle.ShutdownCoordinator;
+import dev.hardening.lifecycle.jdkhttp.HardenedHttpServer;
 import dev.hardening.lifecycle.jdkhttp.HealthHandlers;
 import dev.hardening.lifecycle.jdkhttp.HttpServerDrain;
 import dev.hardening.ratelimit.DedupStore;
@@ -35,8 +36,6 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * The reference service: settings through hardening-config, verified tokens and webhooks through
@@ -95,6 +94,7 @@ public final class HardenedService {
         StartupReport report = StartupReport.builder(config.environment())
                 .check(config)
                 .check(shutdown.startupCheck())
+                .check(httpServer(new InetSocketAddress(settings.port())).startupCheck())
                 .add(EnvironmentChecks.devModeBinding(config.environment(), settings.bindAddress(), settings.allowDevOnNetwork()))
                 .check(components.verifier)
                 .check(components.github)
@@ -192,10 +192,11 @@ public final class HardenedService {
     static HardenedService start(ServiceSettings settings, Components c, Health health, ShutdownCoordinator shutdown)
             throws IOException {
         InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port());
-        HttpServer server = HttpServer.create(address, 0);
-        ExecutorService executor = Executors.newFixedThreadPool(64);
-        server.setExecutor(executor);
-        HttpServerDrain http = HttpServerDrain.builder(server).executor(executor).build();
+        // The JDK API on Jetty (hardening-lifecycle's HardenedHttpServer): read deadlines, bounded
+        // reads, TCP_NODELAY and problem+json rejections; the JDK's own server cannot be configured
+        // to survive slow clients (see HardenedHttpServer's Javadoc and BENCHMARKS.md).
+        HardenedHttpServer server = httpServer(address).build();
+        HttpServerDrain http = HttpServerDrain.builder(server).build();
         Routes routes = new Routes(c.deliveries, settings.appEnv() == AppEnvironment.DEV ? c.devIssuer : Optional.empty());
 
         http.track(server.createContext("/", routes::notFound));
@@ -222,10 +223,19 @@ public final class HardenedService {
         shutdown.onRelease("token-verifier", c.verifier::close);
         shutdown.onRelease("rate-limiting", c.rateLimiting::close);
         shutdown.install();
-        server.start();
+        try {
+            server.start();
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause(); // main() reports "cannot listen on ..."
+        }
         health.markStarted();
         c.verifier.warmUp();
         return new HardenedService(server);
+    }
+
+    /** The one place the HTTP server's options are chosen: the startup report and start() both use it. */
+    private static HardenedHttpServer.Builder httpServer(InetSocketAddress address) {
+        return HardenedHttpServer.builder(address);
     }
 
     private static Filter onlyPost() {
