@@ -1,8 +1,10 @@
 package dev.hardening.micrometer.internal;
 
+import dev.hardening.auth.DpopPolicy;
 import dev.hardening.auth.JwksStatus;
 import dev.hardening.auth.RejectionReason;
 import dev.hardening.auth.TokenRejectedException;
+import dev.hardening.auth.TokenRequest;
 import dev.hardening.auth.TokenVerifier;
 import dev.hardening.auth.VerifiedToken;
 import dev.hardening.config.AppEnvironment;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /** A {@link TokenVerifier} that times and counts the calls of another. Not API: built by {@code AuthMetrics}. Thread-safe. */
 public final class MeteredTokenVerifier implements TokenVerifier {
@@ -42,22 +45,28 @@ public final class MeteredTokenVerifier implements TokenVerifier {
 
     @Override
     public VerifiedToken verify(CharSequence token) {
-        long start = clock.monotonicTime();
-        try {
-            VerifiedToken verified = delegate.verify(token);
-            accepted.record(clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
-            return verified;
-        } catch (TokenRejectedException e) {
-            rejected(start, e);
-            throw e;
-        }
+        return timed(() -> delegate.verify(token));
+    }
+
+    @Override
+    public VerifiedToken verify(TokenRequest request) {
+        return timed(() -> delegate.verify(request));
+    }
+
+    @Override
+    public DpopPolicy dpop() {
+        return delegate.dpop();
     }
 
     @Override
     public VerifiedToken verifyIdToken(CharSequence token, String expectedNonce) {
+        return timed(() -> delegate.verifyIdToken(token, expectedNonce));
+    }
+
+    private VerifiedToken timed(Supplier<VerifiedToken> call) {
         long start = clock.monotonicTime();
         try {
-            VerifiedToken verified = delegate.verifyIdToken(token, expectedNonce);
+            VerifiedToken verified = call.get();
             accepted.record(clock.monotonicTime() - start, TimeUnit.NANOSECONDS);
             return verified;
         } catch (TokenRejectedException e) {
