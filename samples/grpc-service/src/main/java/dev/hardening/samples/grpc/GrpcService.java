@@ -134,6 +134,13 @@ public final class GrpcService {
         }
         out.println("listening on grpc://" + hostForUrl(settings.bindAddress()) + ":" + server.getPort());
         out.flush();
+        // Netty's threads are daemons: the main thread keeps the JVM up until the shutdown
+        // coordinator (SIGTERM) has drained the server and exits with the report's status
+        try {
+            server.awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static TokenVerifier verifier(BoundConfig<GrpcSettings> config) {
