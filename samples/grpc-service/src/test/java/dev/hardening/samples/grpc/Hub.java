@@ -112,6 +112,8 @@ final class Hub implements AutoCloseable {
     static final class Task implements StreamObserver<TaskEvent> {
         final List<TaskEvent> events = new CopyOnWriteArrayList<>();
         final CompletableFuture<Void> end = new CompletableFuture<>();
+        /** {@code System.nanoTime()} when the stream ended normally. */
+        volatile long completedAt;
 
         @Override
         public void onNext(TaskEvent value) {
@@ -125,6 +127,7 @@ final class Hub implements AutoCloseable {
 
         @Override
         public void onCompleted() {
+            completedAt = System.nanoTime();
             end.complete(null);
         }
     }

@@ -51,7 +51,9 @@ class ShutdownIT {
                     .as("health NOT_SERVING at once").isTrue();
             assertThat(hub.health(TaskHubApi.SERVICE)).isEqualTo(ServingStatus.NOT_SERVING);
             task.end.get(1, TimeUnit.SECONDS); // ended with OK, well before SHUTDOWN_DELAY is over
-            long checkpointMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
+            long checkpointMs = TimeUnit.NANOSECONDS.toMillis(task.completedAt - signalled);
+            // the contract's figure is 300 ms; the assertion leaves room for a loaded CI machine
+            assertThat(checkpointMs).as("CHECKPOINT and end of stream before SHUTDOWN_DELAY (2 s) is over").isLessThan(1000);
             TaskEvent last = task.events.get(task.events.size() - 1);
             assertThat(last.getKind()).isEqualTo(TaskEvent.Kind.CHECKPOINT);
             assertThat(last.getTaskId()).isEqualTo("long");
