@@ -3,6 +3,7 @@ package dev.hardening.lifecycle.grpc;
 import dev.hardening.lifecycle.Deadline;
 import dev.hardening.lifecycle.DrainSignal;
 import dev.hardening.lifecycle.internal.SlotRegistry;
+import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
@@ -34,7 +35,15 @@ import org.slf4j.LoggerFactory;
  * {@link #onDrain(Runnable)} can find the current call. Nothing per message beyond that.
  *
  * <p>At most {@code maxInFlight} calls are tracked at once; a call beyond that is answered
- * {@code UNAVAILABLE} (retry-friendly) without reaching the service. Thread-safe.
+ * {@code UNAVAILABLE} (retry-friendly) without reaching the service.
+ *
+ * <p>At force stop the tracker itself closes every call still running with {@code UNAVAILABLE}
+ * ({@value #CUT_DESCRIPTION}) and logs each by its full method name, before the server is stopped:
+ * left to {@code Server.shutdownNow()}, the Netty transport resets such streams ({@code RST_STREAM
+ * CANCEL}), which clients see as {@code CANCELLED} rather than a retryable status. Hence the
+ * service's {@code ServerCall} is wrapped: its {@code sendHeaders}, {@code sendMessage} and
+ * {@code close} are serialised with that cut, and whatever the service sends after the cut is
+ * dropped. Thread-safe.
  */
 public final class GrpcCallTracker implements ServerInterceptor {
 
@@ -43,6 +52,9 @@ public final class GrpcCallTracker implements ServerInterceptor {
 
     static final Status SHUTTING_DOWN = Status.UNAVAILABLE.withDescription("server is shutting down; retry the call");
     static final Status FULL = Status.UNAVAILABLE.withDescription("too many calls in flight; retry the call");
+    /** The status description of a call cut at force stop. */
+    public static final String CUT_DESCRIPTION = "server stopped before the call completed; retry the call";
+    static final Status CUT = Status.UNAVAILABLE.withDescription(CUT_DESCRIPTION);
 
     private static final Logger LOG = LoggerFactory.getLogger(GrpcCallTracker.class);
     private static final ThreadLocal<TrackedCall<?>> CURRENT = new ThreadLocal<>();
@@ -124,10 +136,12 @@ public final class GrpcCallTracker implements ServerInterceptor {
             inFlight.release(slot);
             return reject(call, SHUTTING_DOWN);
         }
+        GuardedCall<ReqT, RespT> guarded = new GuardedCall<>(call);
+        tracked.call = guarded;
         TrackedCall<?> outer = CURRENT.get();
         CURRENT.set(tracked);
         try {
-            tracked.delegate = next.startCall(call, headers);
+            tracked.delegate = next.startCall(guarded, headers);
         } catch (RuntimeException | Error e) {
             tracked.end();
             throw e;
@@ -177,6 +191,26 @@ public final class GrpcCallTracker implements ServerInterceptor {
             }
         });
         return ran[0];
+    }
+
+    /**
+     * Closes every call still in flight with {@code UNAVAILABLE}, logging each by its full method
+     * name. Called by {@link GrpcServerDrain#forceStop()} before the server is stopped.
+     *
+     * @param name the participant's name, for the log lines
+     * @return how many calls were cut
+     */
+    int cutAll(String name) {
+        stopAccepting();
+        int[] cut = new int[1];
+        inFlight.forEach(t -> {
+            GuardedCall<?, ?> c = t.call;
+            if (c != null && c.cut()) {
+                cut[0]++;
+                LOG.warn("{}: cut {} with UNAVAILABLE at the drain deadline", name, c.getMethodDescriptor().getFullMethodName());
+            }
+        });
+        return cut[0];
     }
 
     /** From now on new calls are answered {@code UNAVAILABLE}. Idempotent. */
@@ -249,6 +283,7 @@ public final class GrpcCallTracker implements ServerInterceptor {
 
         private final GrpcCallTracker owner;
         ServerCall.Listener<ReqT> delegate;
+        volatile GuardedCall<?, ?> call;
         int slot;
         @SuppressWarnings("unused") // accessed through HOOK
         private volatile Runnable hook;
@@ -330,6 +365,54 @@ public final class GrpcCallTracker implements ServerInterceptor {
         @Override
         public void onReady() {
             delegate.onReady();
+        }
+    }
+
+    /**
+     * The service's view of its call: forwards to gRPC's, serialising the service's sends and close
+     * with {@link #cut()}, after which whatever the service sends is dropped.
+     */
+    private static final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardingServerCall<ReqT, RespT> {
+        private boolean closed; // guarded by this
+
+        GuardedCall(ServerCall<ReqT, RespT> delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public synchronized void sendHeaders(Metadata headers) {
+            if (!closed) {
+                super.sendHeaders(headers);
+            }
+        }
+
+        @Override
+        public synchronized void sendMessage(RespT message) {
+            if (!closed) {
+                super.sendMessage(message);
+            }
+        }
+
+        @Override
+        public synchronized void close(Status status, Metadata trailers) {
+            if (!closed) {
+                closed = true;
+                super.close(status, trailers);
+            }
+        }
+
+        /** @return whether this closed the call with {@link #CUT} (false if it was already closed) */
+        synchronized boolean cut() {
+            if (closed) {
+                return false;
+            }
+            closed = true;
+            try {
+                super.close(CUT, new Metadata());
+            } catch (RuntimeException e) {
+                LOG.debug("closing a call at force stop failed: {}", e.toString());
+            }
+            return true;
         }
     }
 }

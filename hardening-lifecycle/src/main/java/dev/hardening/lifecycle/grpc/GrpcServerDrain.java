@@ -21,14 +21,21 @@ import org.slf4j.LoggerFactory;
  *       reaches the server is answered {@code UNAVAILABLE} so the client can retry elsewhere.</li>
  *   <li>Drain: {@link Server#awaitTermination(long, TimeUnit)} within the deadline; in-flight
  *       calls and streams keep running.</li>
- *   <li>Force stop: {@link Server#shutdownNow()}, which fails the calls still running; gRPC
- *       reports them to clients as {@code UNAVAILABLE} (verified with the in-process transport).</li>
+ *   <li>Force stop: with a tracker, every call still running is closed with {@code UNAVAILABLE}
+ *       and logged by its full method name, and the trailers get up to
+ *       {@value #CUT_FLUSH_MILLIS} ms to leave; then {@link Server#shutdownNow()}. Without a tracker
+ *       the calls are left to {@code shutdownNow()}: the in-process transport reports them as
+ *       {@code UNAVAILABLE}, but Netty resets their streams, which clients see as
+ *       {@code CANCELLED} (verified over real sockets).</li>
  * </ol>
  *
  * <p>Without a tracker {@link #inFlight()} is unknown ({@code -1}) until the server terminates.
  * Thread-safe.
  */
 public final class GrpcServerDrain implements DrainParticipant {
+
+    /** Longest wait at force stop for the {@code UNAVAILABLE} trailers of cut calls to be written. */
+    static final long CUT_FLUSH_MILLIS = 500;
 
     private static final Logger LOG = LoggerFactory.getLogger(GrpcServerDrain.class);
 
@@ -103,10 +110,14 @@ public final class GrpcServerDrain implements DrainParticipant {
     @Override
     public void forceStop() {
         if (tracker != null) {
-            tracker.stopAccepting();
-            int left = tracker.inFlight();
-            if (left > 0) {
-                LOG.warn("{}: {} call(s) cut with UNAVAILABLE at force stop", name, left);
+            int cut = tracker.cutAll(name);
+            if (cut > 0) {
+                LOG.warn("{}: {} call(s) cut with UNAVAILABLE at force stop", name, cut);
+                try {
+                    tracker.awaitIdle(Deadline.after(java.time.Duration.ofMillis(CUT_FLUSH_MILLIS)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         server.shutdownNow();

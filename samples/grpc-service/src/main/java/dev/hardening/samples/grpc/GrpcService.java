@@ -1,0 +1,261 @@
+package dev.hardening.samples.grpc;
+
+import dev.hardening.auth.IssuerPolicy;
+import dev.hardening.auth.TokenVerifier;
+import dev.hardening.auth.dev.DevIssuer;
+import dev.hardening.config.AppEnvironment;
+import dev.hardening.config.BoundConfig;
+import dev.hardening.config.ConfigException;
+import dev.hardening.config.DevSecretStore;
+import dev.hardening.config.EnvironmentChecks;
+import dev.hardening.config.StartupCheckException;
+import dev.hardening.config.StartupReport;
+import dev.hardening.config.TimeSource;
+import dev.hardening.lifecycle.DelayScheduler;
+import dev.hardening.lifecycle.Health;
+import dev.hardening.lifecycle.LeaseProvider;
+import dev.hardening.lifecycle.LocalLeaseProvider;
+import dev.hardening.lifecycle.PeriodicJobs;
+import dev.hardening.lifecycle.ShutdownCoordinator;
+import dev.hardening.lifecycle.grpc.GrpcCallTracker;
+import dev.hardening.lifecycle.grpc.GrpcHealthStatus;
+import dev.hardening.lifecycle.grpc.GrpcServerDrain;
+import dev.hardening.lifecycle.redis.RedisLeaseProvider;
+import dev.hardening.ratelimit.RateLimiting;
+import dev.hardening.ratelimit.redis.RedisBackend;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent hub of SAMPLE-GRPC.md: settings through hardening-config, verified tokens through
+ * hardening-auth, per-caller limits through hardening-ratelimit, health, graceful drain and the
+ * once-per-cluster {@code mirror-cleanup} job through hardening-lifecycle; the startup report before
+ * the port opens (exit 78 when it fails), then grpc-java on the Netty transport.
+ */
+public final class GrpcService {
+
+    /** Exit status for configuration errors (sysexits.h EX_CONFIG). */
+    public static final int EX_CONFIG = 78;
+    /** Largest inbound message accepted; larger ones get {@code RESOURCE_EXHAUSTED}. */
+    public static final int MAX_INBOUND_MESSAGE_BYTES = 1_048_576;
+    /** The audience the dev issuer mints for when {@code OIDC_AUDIENCE} is unset. */
+    static final String DEV_AUDIENCE = "grpc-service";
+    /** Threads running calls: a bounded pool, so slow calls cannot make the process spawn threads without end. */
+    static final int CALL_THREADS = 64;
+    /** Longest lease of the job; renewed while a run lasts, so it only bounds how long a crashed holder blocks. */
+    static final Duration MAX_JOB_LEASE = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(GrpcService.class);
+
+    private GrpcService() {
+    }
+
+    /**
+     * Starts the service; exits with 78 when the configuration or the startup report fails.
+     *
+     * @param args ignored: everything comes from the environment
+     */
+    public static void main(String[] args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        BoundConfig<GrpcSettings> config;
+        try {
+            config = GrpcSettings.load();
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            System.exit(EX_CONFIG);
+            return;
+        }
+        GrpcSettings settings = config.settings();
+        TokenVerifier verifier;
+        RateLimiting rateLimiting;
+        try {
+            verifier = verifier(config);
+            rateLimiting = rateLimiting(settings);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            err.println("HC-E007 settings rejected while wiring: " + e.getMessage());
+            System.exit(EX_CONFIG);
+            return;
+        }
+        boolean tls = settings.grpcTlsCertFile().isPresent() || settings.grpcTlsKeyFile().isPresent();
+        Health health = Health.create();
+        ShutdownCoordinator shutdown = ShutdownCoordinator.builder()
+                .shutdownDelay(settings.shutdownDelay())
+                .drainTimeout(settings.drainTimeout())
+                // SAMPLE-GRPC.md: never more than SHUTDOWN_DELAY + DRAIN_TIMEOUT + 2s; the watchdog may
+                // need up to 100 ms past the budget to halt, hence 1.8 s of slack.
+                .totalBudget(settings.shutdownDelay().plus(settings.drainTimeout()).plusMillis(1800))
+                .health(health)
+                .build();
+        StartupReport report = StartupReport.builder(config.environment())
+                .check(config)
+                .check(shutdown.startupCheck())
+                .add(EnvironmentChecks.devModeBinding(config.environment(), settings.bindAddress(), settings.allowDevOnNetwork()))
+                .add(Findings.transport(config.environment(), settings.bindAddress(), tls))
+                .add(Findings.jobLeases(config.environment(), settings.redisUri().isPresent(), settings.cleanupInterval()))
+                .check(verifier)
+                .check(rateLimiting.startupCheck())
+                .build();
+        try {
+            report.enforce();
+        } catch (StartupCheckException e) {
+            err.print(report.renderTable());
+            verifier.close();
+            rateLimiting.close();
+            System.exit(EX_CONFIG);
+            return;
+        }
+        out.print(report.renderTable());
+        out.flush();
+
+        Server server;
+        try {
+            server = start(settings, verifier, rateLimiting, health, shutdown);
+        } catch (IOException | RuntimeException e) {
+            err.println("cannot serve on " + settings.bindAddress() + ":" + settings.grpcPort() + ": " + e.getMessage());
+            verifier.close();
+            rateLimiting.close();
+            System.exit(1);
+            return;
+        }
+        out.println("listening on grpc://" + hostForUrl(settings.bindAddress()) + ":" + server.getPort());
+        out.flush();
+        // Netty's threads are daemons: the main thread keeps the JVM up until the shutdown
+        // coordinator (SIGTERM) has drained the server and exits with the report's status
+        try {
+            server.awaitTermination();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static TokenVerifier verifier(BoundConfig<GrpcSettings> config) {
+        GrpcSettings s = config.settings();
+        AppEnvironment env = config.environment();
+        TokenVerifier.Builder tokens = TokenVerifier.builder();
+        GrpcSettings.Oidc oidc = s.oidc();
+        if (oidc.issuer().isPresent()) {
+            String issuer = oidc.issuer().get().toString();
+            IssuerPolicy.Builder policy = oidc.jwksUri().isPresent()
+                    ? IssuerPolicy.jwksUri(issuer, oidc.jwksUri().get())
+                    : IssuerPolicy.discovery(issuer);
+            tokens.issuer(policy.audience(oidc.audience().orElse(DEV_AUDIENCE)).build());
+        }
+        if (!env.isProduction()) {
+            DevIssuer dev = DevIssuer.create(DevSecretStore.forEnvironment(env, DevSecretStore.DEFAULT_DIRECTORY),
+                    oidc.audience().orElse(DEV_AUDIENCE), TimeSource.system());
+            tokens.issuer(dev.policy().build());
+        }
+        return tokens.build();
+    }
+
+    static RateLimiting rateLimiting(GrpcSettings s) {
+        RateLimiting.Builder limits = RateLimiting.builder().policy(s.rateLimit()).fallback(s.rateLimitFallback());
+        s.rateLimitBackend().ifPresent(limits::backend);
+        s.redisUri().map(RedisBackend::connect).ifPresent(limits::shared);
+        return limits.build();
+    }
+
+    static Server start(GrpcSettings settings, TokenVerifier verifier, RateLimiting rateLimiting, Health health,
+                        ShutdownCoordinator shutdown) throws IOException {
+        GrpcCallTracker tracker = GrpcCallTracker.create();
+        HealthStatusManager grpcHealth = new HealthStatusManager();
+        GrpcHealthStatus healthStatus = GrpcHealthStatus.of(health, grpcHealth, TaskHubApi.SERVICE);
+        ExecutorService calls = Executors.newFixedThreadPool(CALL_THREADS);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.grpcPort());
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(address)
+                .executor(calls)
+                .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
+                .addService(grpcHealth.getHealthService())
+                .addService(Wiring.taskHub(new TaskHubService(), Wiring.outermostFirst(tracker, verifier, rateLimiting)));
+        if (settings.grpcTlsCertFile().isPresent() || settings.grpcTlsKeyFile().isPresent()) {
+            builder.useTransportSecurity(settings.grpcTlsCertFile().orElseThrow(() -> new IllegalStateException(
+                            "GRPC_TLS_CERT_FILE: unset (expected: set with GRPC_TLS_KEY_FILE)")).toFile(),
+                    settings.grpcTlsKeyFile().orElseThrow(() -> new IllegalStateException(
+                            "GRPC_TLS_KEY_FILE: unset (expected: set with GRPC_TLS_CERT_FILE)")).toFile());
+        }
+        Server server = builder.build();
+
+        shutdown.register(GrpcServerDrain.builder(server).tracker(tracker).healthStatus(healthStatus).build());
+        Optional<Runnable> jobsRelease = scheduleCleanup(settings, shutdown);
+        // the call threads go after the server has terminated: gRPC needs them until the last call ends
+        shutdown.onRelease("grpc-calls", calls::shutdownNow);
+        shutdown.onRelease("token-verifier", verifier::close);
+        shutdown.onRelease("rate-limiting", rateLimiting::close);
+        jobsRelease.ifPresent(r -> shutdown.onRelease("job-leases", r));
+        shutdown.install();
+
+        server.start();
+        health.markStarted();
+        healthStatus.refresh();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "grpc-health-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+        healthStatus.refreshEvery(timer, Duration.ofSeconds(1));
+        verifier.warmUp();
+        return server;
+    }
+
+    /**
+     * Schedules {@code mirror-cleanup} under a fenced lease: in Redis when {@code REDIS_URI} is set
+     * (once across replicas), else in this process.
+     *
+     * @return what releases the leases and closes their connection at shutdown, if the job runs
+     */
+    static Optional<Runnable> scheduleCleanup(GrpcSettings settings, ShutdownCoordinator shutdown) {
+        Duration interval = settings.cleanupInterval();
+        if (interval.isZero()) {
+            return Optional.empty();
+        }
+        Duration leaseTtl = interval.compareTo(MAX_JOB_LEASE) < 0 ? interval : MAX_JOB_LEASE;
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mirror-cleanup");
+            t.setDaemon(true);
+            return t;
+        });
+        LeaseProvider leases;
+        Runnable release;
+        if (settings.redisUri().isPresent()) {
+            RedisClient client = RedisClient.create(settings.redisUri().get());
+            StatefulRedisConnection<String, String> connection = client.connect();
+            RedisLeaseProvider redis = RedisLeaseProvider.builder(connection)
+                    .restartQuarantine(leaseTtl)
+                    .renewInBackground(DelayScheduler.of(timer))
+                    .build();
+            leases = redis;
+            release = () -> {
+                redis.close();
+                connection.close();
+                client.shutdown();
+            };
+        } else {
+            leases = LocalLeaseProvider.create();
+            release = () -> { };
+        }
+        PeriodicJobs jobs = PeriodicJobs.create(leases, DelayScheduler.of(timer), timer, TimeSource.system());
+        jobs.schedule(PeriodicJobs.JobSpec.every("mirror-cleanup", interval).withLeaseTtl(leaseTtl),
+                run -> LOG.info("job mirror-cleanup ran (fencing token {})", run.fencingToken()));
+        shutdown.register(jobs);
+        return Optional.of(release);
+    }
+
+    private static String hostForUrl(String host) {
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+}
