@@ -74,6 +74,16 @@ public class MeteredVerifyBenchmark {
         }
 
         @Override
+        public VerifiedToken verify(dev.hardening.auth.TokenRequest request) {
+            return token;
+        }
+
+        @Override
+        public dev.hardening.auth.DpopPolicy dpop() {
+            return delegate.dpop();
+        }
+
+        @Override
         public VerifiedToken verifyIdToken(CharSequence t, String nonce) {
             return token;
         }
