@@ -126,7 +126,7 @@ public final class HardenedHttpServer extends HttpServer {
     private volatile boolean stopNow;
     private volatile long listenerClosedAt;
 
-    private HardenedHttpServer(Builder b) throws IOException {
+    private HardenedHttpServer(Builder b) {
         this.requested = b.address;
         this.time = b.timeSource == null ? TimeSource.system() : b.timeSource;
         this.pool = new QueuedThreadPool(b.maxThreads(), Math.min(MIN_THREADS, b.maxThreads()), 60_000,
@@ -155,7 +155,8 @@ public final class HardenedHttpServer extends HttpServer {
         jetty.setHandler(guard);
         jetty.setErrorHandler(new Problems.ErrorPage());
         this.summary = b.summary();
-        connector.open();
+        // No bind here (unlike HttpServer.create): a service builds and registers everything, prints
+        // its startup report and may refuse to boot before any port is open; start() binds.
     }
 
     /**
@@ -209,10 +210,10 @@ public final class HardenedHttpServer extends HttpServer {
     }
 
     /**
-     * Starts accepting connections.
+     * Binds the address given to the builder and starts accepting connections.
      *
      * @throws IllegalStateException if the server was stopped
-     * @throws UncheckedIOException  if the server cannot start listening
+     * @throws UncheckedIOException  if the address cannot be bound
      */
     @Override
     public void start() {
@@ -577,13 +578,13 @@ public final class HardenedHttpServer extends HttpServer {
         }
 
         /**
-         * Creates the server and binds its port (like {@link HttpServer#create(InetSocketAddress, int)});
-         * it accepts connections from {@link HardenedHttpServer#start()}.
+         * Creates the server without opening its port (unlike {@link HttpServer#create(InetSocketAddress, int)}):
+         * contexts and filters can be registered and a startup report printed first;
+         * {@link HardenedHttpServer#start()} binds the address and starts accepting.
          *
          * @return the server
-         * @throws IOException if the address cannot be bound
          */
-        public HardenedHttpServer build() throws IOException {
+        public HardenedHttpServer build() {
             return new HardenedHttpServer(this);
         }
     }

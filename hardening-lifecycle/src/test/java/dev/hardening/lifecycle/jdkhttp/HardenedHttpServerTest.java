@@ -43,6 +43,25 @@ class HardenedHttpServerTest {
         return s;
     }
 
+    @Test
+    void opensNoPortUntilStartSoAReportCanRefuseTheBootFirst() throws IOException {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        HardenedHttpServer s = HardenedHttpServer.builder(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).build();
+        servers.add(s);
+        s.createContext("/livez", HealthHandlers.livez(Health.create()));
+        assertThatThrownBy(() -> new java.net.Socket(InetAddress.getLoopbackAddress(), port).close())
+                .as("built, contexts registered, not started: nothing listens")
+                .isInstanceOf(java.net.ConnectException.class);
+        s.start();
+        try (java.net.Socket connected = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+            assertThat(connected.isConnected()).isTrue();
+        }
+        assertThat(s.getAddress().getPort()).isEqualTo(port);
+    }
+
     private void echo(HttpExchange ex) throws IOException {
         handled.incrementAndGet();
         byte[] body = ex.getRequestBody().readAllBytes();
