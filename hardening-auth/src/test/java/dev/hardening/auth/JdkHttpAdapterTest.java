@@ -139,6 +139,8 @@ class JdkHttpAdapterTest {
                 .sign(TestKeys.RSA);
         HttpResponse<String> bad = get("/api/identified", "Authorization", "Bearer " + expired);
         assertThat(bad.statusCode()).isEqualTo(401);
+        assertThat(bad.headers().firstValue("WWW-Authenticate")).get().asString().contains("invalid_token");
+        assertThat(verifications).as("a rejected token is verified once per request, not once per filter").hasValue(2);
         assertThat(seen).containsExactly("alice", "anonymous", "anonymous");
     }
 

@@ -52,6 +52,7 @@ public final class BearerAuthFilter extends Filter {
     public static final String SUBJECT_ATTRIBUTE = "dev.hardening.auth.subject";
 
     private static final String VERIFIED_BY = BearerAuthFilter.class.getName() + ".verifiedBy";
+    private static final String REJECTION = BearerAuthFilter.class.getName() + ".rejection";
 
     private static final Predicate<InetAddress> NO_PROXY = a -> false;
 
@@ -117,11 +118,18 @@ public final class BearerAuthFilter extends Filter {
                 HttpExchange exchange = RequestScopedExchange.of(received);
                 BearerChallenge.Extracted ex = BearerChallenge.extract(exchange.getRequestHeaders().get("Authorization"), "api");
                 if (ex.reply().isEmpty() && ex.token().isPresent()) {
-                    attempt(verifier, exchange, ex, trustedProxies).ifPresent(token -> {
+                    // The outcome, accepted or rejected, is kept for the rejecting filter: a token is
+                    // verified once per request, so a flood of bad tokens costs one check each.
+                    try {
+                        VerifiedToken token = verifier.verify(request(exchange, ex, trustedProxies));
                         exchange.setAttribute(ATTRIBUTE, token);
                         exchange.setAttribute(SUBJECT_ATTRIBUTE, token.subject());
-                        exchange.setAttribute(VERIFIED_BY, verifier);
-                    });
+                    } catch (TokenRejectedException rejected) {
+                        exchange.setAttribute(REJECTION, rejected);
+                    } catch (IllegalArgumentException badHost) {
+                        exchange.setAttribute(REJECTION, badHost);
+                    }
+                    exchange.setAttribute(VERIFIED_BY, verifier);
                 }
                 chain.doFilter(exchange);
             }
@@ -131,15 +139,6 @@ public final class BearerAuthFilter extends Filter {
                 return "identifies the bearer-token caller, rejects nobody";
             }
         };
-    }
-
-    private static Optional<VerifiedToken> attempt(TokenVerifier verifier, HttpExchange exchange,
-                                                   BearerChallenge.Extracted ex, Predicate<InetAddress> trustedProxies) {
-        try {
-            return Optional.of(verifier.verify(request(exchange, ex, trustedProxies)));
-        } catch (TokenRejectedException | IllegalArgumentException rejected) {
-            return Optional.empty();
-        }
     }
 
     private static TokenRequest request(HttpExchange exchange, BearerChallenge.Extracted ex,
@@ -164,7 +163,8 @@ public final class BearerAuthFilter extends Filter {
     @Override
     public void doFilter(HttpExchange received, Chain chain) throws IOException {
         HttpExchange exchange = RequestScopedExchange.of(received);
-        if (exchange.getAttribute(VERIFIED_BY) == verifier && exchange.getAttribute(ATTRIBUTE) instanceof VerifiedToken) {
+        boolean identified = exchange.getAttribute(VERIFIED_BY) == verifier;
+        if (identified && exchange.getAttribute(ATTRIBUTE) instanceof VerifiedToken) {
             proceed(exchange, chain);
             return;
         }
@@ -176,6 +176,13 @@ public final class BearerAuthFilter extends Filter {
         }
         VerifiedToken token;
         try {
+            Object earlier = identified ? exchange.getAttribute(REJECTION) : null;
+            if (earlier instanceof TokenRejectedException) {
+                throw (TokenRejectedException) earlier;
+            }
+            if (earlier instanceof IllegalArgumentException) {
+                throw (IllegalArgumentException) earlier;
+            }
             token = verifier.verify(request(exchange, ex, trustedProxies));
         } catch (TokenRejectedException e) {
             Replies.send(exchange, BearerChallenge.reply(e, realm, ex.scheme(), verifier.dpop().challengeAlgorithms()));
