@@ -1,13 +1,11 @@
 package dev.hardening.samples.service;
 
-import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpHandler;
 import dev.hardening.auth.JwksListener;
 import dev.hardening.auth.TokenVerifier;
 import dev.hardening.auth.WebhookVerifier;
 import dev.hardening.config.StartupReport;
-import dev.hardening.lifecycle.jdkhttp.HttpServerDrain;
 import dev.hardening.micrometer.AuthMetrics;
 import dev.hardening.micrometer.ConfigMetrics;
 import dev.hardening.micrometer.RateLimitMetrics;
@@ -84,17 +82,11 @@ final class MetricsRoute {
     }
 
     /**
-     * Mounts {@code /metrics} on the server, tracked by the drain like every route; does nothing
-     * when off (the path then falls through to the server's 404).
-     *
-     * @param server the server
-     * @param http   the drain that tracks the server's contexts
+     * @return the {@code /metrics} handler (Prometheus text, GET and HEAD only) when on; empty
+     *     when off, so the path falls through to the 404 route
      */
-    void mount(HttpServer server, HttpServerDrain http) {
-        registry.ifPresent(r -> {
-            HttpContext context = server.createContext("/metrics", exchange -> scrape(r, exchange));
-            http.track(context);
-        });
+    Optional<HttpHandler> handler() {
+        return registry.map(r -> exchange -> scrape(r, exchange));
     }
 
     private static void scrape(PrometheusMeterRegistry registry, HttpExchange exchange) throws IOException {

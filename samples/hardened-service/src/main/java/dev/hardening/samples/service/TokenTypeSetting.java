@@ -5,11 +5,17 @@ import java.util.Locale;
 
 /**
  * {@code OIDC_TOKEN_TYPE}: {@code any} ({@code typ} absent, {@code JWT} or {@code at+jwt}) or
- * {@code at+jwt} (only RFC 9068 access tokens); any other value is a configuration error.
- *
- * @param profile the issuer's token profile
+ * {@code at+jwt} (only RFC 9068 access tokens); any other value is a configuration error. A value
+ * type bound through {@link #parse(String)} (a class, not a record: the binder reads records as
+ * nested groups of settings).
  */
-public record TokenTypeSetting(TokenProfile profile) {
+public final class TokenTypeSetting {
+
+    private final TokenProfile profile;
+
+    private TokenTypeSetting(TokenProfile profile) {
+        this.profile = profile;
+    }
 
     /**
      * @param value {@code any} or {@code at+jwt} (case-insensitive)
@@ -25,6 +31,11 @@ public record TokenTypeSetting(TokenProfile profile) {
             default:
                 throw new IllegalArgumentException("expected any or at+jwt");
         }
+    }
+
+    /** @return the issuer's token profile */
+    public TokenProfile profile() {
+        return profile;
     }
 
     @Override

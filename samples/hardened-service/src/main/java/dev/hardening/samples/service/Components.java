@@ -1,0 +1,155 @@
+package dev.hardening.samples.service;
+
+import dev.hardening.auth.CorsPolicy;
+import dev.hardening.auth.DpopPolicy;
+import dev.hardening.auth.GitHubWebhookVerifier;
+import dev.hardening.auth.Introspection;
+import dev.hardening.auth.IssuerPolicy;
+import dev.hardening.auth.TokenVerifier;
+import dev.hardening.auth.WebhookVerifier;
+import dev.hardening.auth.dev.DevIssuer;
+import dev.hardening.config.AppEnvironment;
+import dev.hardening.config.BoundConfig;
+import dev.hardening.config.DevSecretStore;
+import dev.hardening.config.Finding;
+import dev.hardening.config.ProblemCode;
+import dev.hardening.config.RotatingSecret;
+import dev.hardening.config.StartupCheck;
+import dev.hardening.config.TimeSource;
+import dev.hardening.ratelimit.DedupStore;
+import dev.hardening.ratelimit.RateLimiting;
+import dev.hardening.ratelimit.redis.RedisBackend;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Every component the service is made of, built from the typed settings before the report runs,
+ * and closed exactly once (by the shutdown sequence, or by {@link HardenedService} when the boot is
+ * refused). A setting that only wiring can judge (introspection without its client) becomes a FAIL
+ * finding of the same report, beside every other problem.
+ */
+final class Components implements AutoCloseable {
+
+    /** The audience the dev issuer mints for when {@code OIDC_AUDIENCE} is unset. */
+    static final String DEV_AUDIENCE = "hardened-service";
+
+    final AppEnvironment environment;
+    final TokenVerifier verifier;
+    final Optional<DevIssuer> devIssuer;
+    final WebhookVerifier github;
+    final CorsPolicy cors;
+    final RateLimiting rateLimiting;
+    final DedupStore deliveries;
+    final MetricsRoute metrics;
+    private final List<Finding> wiringFindings;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Components(AppEnvironment environment, TokenVerifier verifier, Optional<DevIssuer> devIssuer,
+                       WebhookVerifier github, CorsPolicy cors, RateLimiting rateLimiting, DedupStore deliveries,
+                       MetricsRoute metrics, List<Finding> wiringFindings) {
+        this.environment = environment;
+        this.verifier = verifier;
+        this.devIssuer = devIssuer;
+        this.github = github;
+        this.cors = cors;
+        this.rateLimiting = rateLimiting;
+        this.deliveries = deliveries;
+        this.metrics = metrics;
+        this.wiringFindings = List.copyOf(wiringFindings);
+    }
+
+    static Components build(BoundConfig<ServiceSettings> config) {
+        ServiceSettings s = config.settings();
+        AppEnvironment env = config.environment();
+        List<Finding> problems = new ArrayList<>();
+        MetricsRoute metrics = MetricsRoute.of(s);
+
+        RateLimiting.Builder limits = RateLimiting.builder().policy(s.rateLimit()).fallback(s.rateLimitFallback());
+        s.rateLimitBackend().ifPresent(limits::backend);
+        s.redisUri().map(RedisBackend::connect).ifPresent(limits::shared);
+        s.trustedProxies().ifPresent(limits::trustedProxies);
+        RateLimiting rateLimiting = limits.build();
+        metrics.bind(rateLimiting);
+        // Shared across replicas when REDIS_URI is set: a webhook delivery or a DPoP proof seen by
+        // one replica is refused by every other.
+        DedupStore deliveries = metrics.deliveries(rateLimiting.dedupStore("github", DedupStore.DEFAULT_TTL));
+        DedupStore dpopProofs = rateLimiting.dedupStore("dpop", DpopPolicy.defaults().replayTtl());
+
+        TokenVerifier.Builder tokens = TokenVerifier.builder().listener(metrics.jwksListener());
+        ServiceSettings.Oidc oidc = s.oidc();
+        String audience = oidc.audience().orElse(DEV_AUDIENCE);
+        if (oidc.issuer().isPresent()) {
+            String issuer = oidc.issuer().get().toString();
+            IssuerPolicy.Builder policy = oidc.jwksUri().isPresent()
+                    ? IssuerPolicy.jwksUri(issuer, oidc.jwksUri().get())
+                    : IssuerPolicy.discovery(issuer);
+            tokens.issuer(policy.audience(audience).profile(oidc.tokenType().profile()).build());
+        }
+        introspection(oidc, audience, problems).ifPresent(tokens::introspection);
+        tokens.dpop(DpopPolicy.builder().replayCheck(dpopProofs::markIfFirst).build());
+        Optional<DevIssuer> devIssuer = Optional.empty();
+        if (!env.isProduction()) {
+            DevIssuer dev = DevIssuer.create(DevSecretStore.forEnvironment(env, DevSecretStore.DEFAULT_DIRECTORY),
+                    audience, TimeSource.system());
+            tokens.issuer(dev.policy().build());
+            devIssuer = Optional.of(dev);
+        }
+        TokenVerifier verifier = metrics.tokens(tokens.build());
+
+        RotatingSecret webhookSecret = s.webhookSecret().orElse(RotatingSecret.none("WEBHOOK_SECRET"));
+        WebhookVerifier github = metrics.github(
+                GitHubWebhookVerifier.of("WEBHOOK_SECRET", webhookSecret::current, webhookSecret::previous));
+        CorsPolicy cors = CorsPolicy.builder(env)
+                .allowOrigins(s.cors().origins().toArray(new String[0]))
+                .allowMethods(s.cors().methods().toArray(new String[0]))
+                .allowHeaders(s.cors().headers().toArray(new String[0]))
+                .build();
+        return new Components(env, verifier, devIssuer, github, cors, rateLimiting, deliveries, metrics, problems);
+    }
+
+    private static Optional<Introspection> introspection(ServiceSettings.Oidc oidc, String audience, List<Finding> problems) {
+        if (oidc.introspectionUri().isEmpty()) {
+            return Optional.empty();
+        }
+        URI endpoint = oidc.introspectionUri().get();
+        List<String> missing = new ArrayList<>();
+        oidc.issuer().ifPresentOrElse(i -> { }, () -> missing.add("OIDC_ISSUER"));
+        oidc.clientId().ifPresentOrElse(i -> { }, () -> missing.add("OIDC_CLIENT_ID"));
+        oidc.clientSecret().ifPresentOrElse(i -> { }, () -> missing.add("OIDC_CLIENT_SECRET"));
+        if (!missing.isEmpty()) {
+            for (String variable : missing) {
+                problems.add(Finding.fail(ProblemCode.MISSING.id(), "III. Config", variable,
+                        "required when OIDC_INTROSPECTION_URI is set",
+                        "set " + variable + (variable.equals("OIDC_CLIENT_SECRET") ? " or OIDC_CLIENT_SECRET_FILE" : "")));
+            }
+            return Optional.empty();
+        }
+        return Optional.of(Introspection.builder(endpoint, oidc.issuer().get().toString())
+                .client(oidc.clientId().get(), oidc.clientSecret().get())
+                .audience(audience)
+                .build());
+    }
+
+    /** @return every component's own startup check, and the wiring problems, in report order */
+    List<StartupCheck> checks() {
+        List<StartupCheck> checks = new ArrayList<>();
+        checks.add(e -> wiringFindings);
+        checks.add(verifier);
+        checks.add(github);
+        checks.add(cors);
+        checks.add(rateLimiting.startupCheck());
+        return checks;
+    }
+
+    /** Closes the verifier (JWKS refreshes) and the rate limiting (Redis); the second call does nothing. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            verifier.close();
+            rateLimiting.close();
+        }
+    }
+}
