@@ -1,5 +1,6 @@
 package dev.hardening.lifecycle.jdkhttp;
 
+import dev.hardening.config.Checks;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
@@ -254,37 +255,29 @@ public final class HttpServerDrain implements DrainParticipant {
         }
     }
 
-    /** Builds an {@link HttpServerDrain}. Each option may be set once. Not thread-safe. */
+    /**
+     * Builds an {@link HttpServerDrain}. Each option may be set once ({@code "option: already set"}
+     * otherwise) and rejects {@code null}; unset options take their documented defaults. Not thread-safe.
+     */
     public static final class Builder {
         private final HttpServer server;
-        private String name = "http";
+        private String name;
         private ExecutorService executor;
-        private boolean announceConnectionClose = true;
-        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
-        private final java.util.Set<String> set = new java.util.HashSet<>();
+        private Boolean announceConnectionClose;
+        private Integer maxInFlight;
 
         private Builder(HttpServer server) {
             this.server = server;
         }
 
-        private void once(String option) {
-            if (!set.add(option)) {
-                throw new IllegalStateException(option + " was already set");
-            }
-        }
-
         /**
          * @param n report name; default {@code http}
          * @return this
-         * @throws IllegalArgumentException if blank
+         * @throws IllegalArgumentException if not 1 to 64 letters, digits, {@code . _ - :}
+         * @throws IllegalStateException    if already set
          */
         public Builder name(String n) {
-            once("name");
-            Objects.requireNonNull(n, "name");
-            if (n.isBlank()) {
-                throw new IllegalArgumentException("name: blank (expected: a short name such as http)");
-            }
-            name = n;
+            name = Checks.setOnce(name, Checks.name(n, "name"), "name");
             return this;
         }
 
@@ -292,10 +285,10 @@ public final class HttpServerDrain implements DrainParticipant {
          * @param e the server's executor, stopped after the server (never before: requests still
          *          arriving on keep-alive connections need it to be answered 503)
          * @return this
+         * @throws IllegalStateException if already set
          */
         public Builder executor(ExecutorService e) {
-            once("executor");
-            executor = Objects.requireNonNull(e, "executor");
+            executor = Checks.setOnce(executor, e, "executor");
             return this;
         }
 
@@ -303,10 +296,10 @@ public final class HttpServerDrain implements DrainParticipant {
          * @param on whether responses carry {@code Connection: close} from the drain signal on;
          *           default {@code true}
          * @return this
+         * @throws IllegalStateException if already set
          */
         public Builder announceConnectionClose(boolean on) {
-            once("announceConnectionClose");
-            announceConnectionClose = on;
+            announceConnectionClose = Checks.setOnce(announceConnectionClose, on, "announceConnectionClose");
             return this;
         }
 
@@ -315,18 +308,25 @@ public final class HttpServerDrain implements DrainParticipant {
          *            Default {@value #DEFAULT_MAX_IN_FLIGHT}
          * @return this
          * @throws IllegalArgumentException if not in 1..1048576
+         * @throws IllegalStateException    if already set
          */
         public Builder maxInFlight(int max) {
-            once("maxInFlight");
-            if (max < 1 || max > (1 << 20)) {
-                throw new IllegalArgumentException("maxInFlight: " + max + " (expected: 1..1048576)");
-            }
-            maxInFlight = max;
+            Checks.inRange(max, 1, 1 << 20, "maxInFlight");
+            maxInFlight = Checks.setOnce(maxInFlight, max, "maxInFlight");
             return this;
         }
 
         /** @return the drain participant */
         public HttpServerDrain build() {
+            if (name == null) {
+                name = "http";
+            }
+            if (announceConnectionClose == null) {
+                announceConnectionClose = true;
+            }
+            if (maxInFlight == null) {
+                maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+            }
             return new HttpServerDrain(this);
         }
     }
