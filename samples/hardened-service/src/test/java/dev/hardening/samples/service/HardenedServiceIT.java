@@ -60,8 +60,11 @@ class HardenedServiceIT {
     void refusesToStartWithoutASecretAndListsEveryProblem() throws Exception {
         try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("PORT", "70000", "ALLOW_DEV_ON_NETWORK", "perhaps"), work)) {
             assertThat(p.awaitExit(BOOT)).isEqualTo(78);
-            assertThat(p.stderr()).contains("5 problems", "HC-E001 SECRET_KEY", "HC-E003 PORT", "HC-E002 ALLOW_DEV_ON_NETWORK",
-                    "HC-E001 OIDC_ISSUER", "HC-E001 OIDC_AUDIENCE")
+            // one report of every problem: "FAIL  HC-E001  SECRET_KEY  ..." lines, then the count
+            assertThat(p.stderr()).contains("5 FAIL", "refusing to start in production")
+                    .containsPattern("FAIL\\s+HC-E001\\s+SECRET_KEY\\s").containsPattern("FAIL\\s+HC-E003\\s+PORT\\s")
+                    .containsPattern("FAIL\\s+HC-E002\\s+ALLOW_DEV_ON_NETWORK\\s")
+                    .containsPattern("FAIL\\s+HC-E001\\s+OIDC_ISSUER\\s").containsPattern("FAIL\\s+HC-E001\\s+OIDC_AUDIENCE\\s")
                     .doesNotContain("Exception", "\tat ");
         }
     }
