@@ -1,5 +1,7 @@
 package dev.hardening.lifecycle;
 
+import dev.hardening.config.Checks;
+import dev.hardening.lifecycle.internal.ObservedLeaseProvider;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -21,4 +23,22 @@ public interface LeaseProvider {
      * @throws IllegalArgumentException if the name is blank or the ttl not positive
      */
     Optional<Lease> tryAcquire(String name, Duration ttl);
+
+    /**
+     * Returns this provider with a listener told about every acquisition, name held elsewhere,
+     * store failure, renewal failure and lost lease of the leases taken through the returned
+     * provider. Pass the returned provider to {@link PeriodicJobs}, {@link StartupGuard} and
+     * {@link LeaseKeeper} users; keep the original for backend-specific calls (such as
+     * {@code releaseAll()}). Renewals a provider makes by itself on its own leases (such as
+     * {@code RedisLeaseProvider}'s {@code renewInBackground}) are not seen: renew through the
+     * returned provider's leases instead. A listener that throws never changes a lease call's
+     * result (logged once at WARN). The returned provider is thread-safe if this one is.
+     *
+     * @param listener the listener
+     * @return a provider delegating to this one and telling the listener
+     * @throws NullPointerException if {@code listener} is null
+     */
+    default LeaseProvider withListener(LeaseListener listener) {
+        return new ObservedLeaseProvider(this, Checks.notNull(listener, "listener"));
+    }
 }

@@ -115,7 +115,7 @@ public final class ShutdownCoordinator {
                 Duration.ofMillis(DEFAULT_SLACK_MILLIS), Optional.ofNullable(b.terminationGracePeriod));
         this.health = Optional.ofNullable(b.health);
         this.sequence = new ShutdownSequence(plan, b.timeSource, health, signal, Optional.ofNullable(b.logFlush),
-                b.halter, ShutdownReport.EXIT_WATCHDOG);
+                b.halter, ShutdownReport.EXIT_WATCHDOG, Optional.ofNullable(b.listener));
     }
 
     /** @return a builder with the documented defaults */
@@ -320,6 +320,7 @@ public final class ShutdownCoordinator {
         private Runnable logFlush;
         private Halter halter;
         private TimeSource timeSource;
+        private ShutdownListener listener;
 
         private Builder() {
         }
@@ -453,6 +454,21 @@ public final class ShutdownCoordinator {
          */
         public Builder halter(Halter h) {
             halter = Checks.setOnce(halter, h, "halter");
+            return this;
+        }
+
+        /**
+         * Tells a listener how the shutdown ended: the report once it finished, or the watchdog
+         * firing before it halts the JVM. Default: none. A listener that throws is logged and
+         * ignored.
+         *
+         * @param l the listener, for example {@code LifecycleMetrics.shutdownListener(registry)}
+         * @return this
+         * @throws IllegalStateException if already set
+         * @throws NullPointerException  if {@code l} is null
+         */
+        public Builder listener(ShutdownListener l) {
+            listener = Checks.setOnce(listener, l, "listener");
             return this;
         }
 

@@ -240,6 +240,96 @@ class ShutdownCoordinatorTest {
     }
 
     @Test
+    void theListenerIsToldTheWatchdogFiredBeforeTheHalt() throws Exception {
+        CountDownLatch haltedLatch = new CountDownLatch(1);
+        List<String> told = new CopyOnWriteArrayList<>();
+        ShutdownCoordinator c = ShutdownCoordinator.builder().timeSource(time).totalBudget(Duration.ofSeconds(2))
+                .halter(status -> {
+                    told.add("halt " + status);
+                    haltedLatch.countDown();
+                })
+                .listener(new ShutdownListener() {
+                    @Override
+                    public void watchdogFired(Duration totalBudget, int status) {
+                        told.add("watchdog " + totalBudget.toMillis() + " " + status);
+                    }
+
+                    @Override
+                    public void finished(ShutdownReport report) {
+                        told.add("finished " + report.outcomes().get(0).result());
+                    }
+                })
+                .logFlush(() -> awaitQuietly(haltedLatch))
+                .build();
+        Hanging hung = new Hanging(false);
+        c.register(hung);
+        CompletableFuture<ShutdownReport> running = inBackground(c);
+        await(hung.entered);
+        time.advance(Duration.ofSeconds(2));
+        await(haltedLatch);
+        running.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        awaitCondition(() -> told.size() == 3);
+        // before the halt unless the helper thread misses the watchdog's real-time log grace: not asserted
+        assertThat(told).containsExactlyInAnyOrder("watchdog 2000 " + ShutdownReport.EXIT_WATCHDOG,
+                "halt " + ShutdownReport.EXIT_WATCHDOG, "finished HUNG");
+    }
+
+    @Test
+    void aListenerThatThrowsChangesNeitherTheReportNorTheHalt() throws Exception {
+        CountDownLatch haltedLatch = new CountDownLatch(1);
+        ShutdownListener broken = new ShutdownListener() {
+            @Override
+            public void watchdogFired(Duration totalBudget, int status) {
+                throw new IllegalStateException("listener broke");
+            }
+
+            @Override
+            public void finished(ShutdownReport report) {
+                throw new IllegalStateException("listener broke");
+            }
+        };
+        ShutdownCoordinator drained = builder().listener(broken).build();
+        drained.register(new Recording("a", true));
+        assertThat(drained.shutdown().exitCode()).isZero();
+
+        ShutdownCoordinator c = ShutdownCoordinator.builder().timeSource(time).totalBudget(Duration.ofSeconds(2))
+                .halter(status -> {
+                    halted.set(status);
+                    haltedLatch.countDown();
+                })
+                .listener(broken)
+                .logFlush(() -> awaitQuietly(haltedLatch))
+                .build();
+        Hanging hung = new Hanging(false);
+        c.register(hung);
+        CompletableFuture<ShutdownReport> running = inBackground(c);
+        await(hung.entered);
+        time.advance(Duration.ofSeconds(2));
+        await(haltedLatch);
+        assertThat(halted.get()).isEqualTo(ShutdownReport.EXIT_WATCHDOG);
+        assertThat(running.get(WAIT_SECONDS, TimeUnit.SECONDS).outcomes().get(0).result())
+                .isEqualTo(ShutdownReport.Result.HUNG);
+    }
+
+    @Test
+    void theListenerGetsTheReportOfACompletedShutdownAndIsSetOnce() {
+        List<ShutdownReport> reports = new CopyOnWriteArrayList<>();
+        ShutdownCoordinator.Builder b = builder().listener(new ShutdownListener() {
+            @Override
+            public void finished(ShutdownReport report) {
+                reports.add(report);
+            }
+        });
+        assertThatThrownBy(() -> b.listener(new ShutdownListener() { }))
+                .isInstanceOf(IllegalStateException.class).hasMessage("listener: already set");
+        ShutdownCoordinator c = b.build();
+        c.register(new Recording("a", true));
+        ShutdownReport r = c.shutdown();
+        assertThat(reports).containsExactly(r);
+        assertThat(halted.get()).isEqualTo(-1);
+    }
+
+    @Test
     void budgetThatCannotFitThePhasesIsAStartupFail() {
         ShutdownCoordinator c = builder().shutdownDelay(Duration.ofSeconds(5)).drainTimeout(Duration.ofSeconds(20))
                 .totalBudget(Duration.ofSeconds(20)).terminationGracePeriod(Duration.ofSeconds(15)).build();

@@ -1,15 +1,20 @@
 package dev.hardening.micrometer;
 
 import dev.hardening.config.Checks;
+import dev.hardening.lifecycle.LeaseListener;
+import dev.hardening.lifecycle.LeaseProvider;
 import dev.hardening.lifecycle.Phase;
 import dev.hardening.lifecycle.PeriodicJobs;
+import dev.hardening.lifecycle.ShutdownListener;
 import dev.hardening.lifecycle.ShutdownReport;
 import dev.hardening.lifecycle.Supervisor;
+import dev.hardening.micrometer.internal.LeaseMeters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -25,7 +30,14 @@ import java.util.Objects;
  *   <li>{@value #JOB_RUNS}, {@value #JOB_SKIPPED}, {@value #JOB_MISFIRES} function counters {job};</li>
  *   <li>{@value #SHUTDOWN_PHASE} timer {phase}, {@value #SHUTDOWN_OUTCOMES} counter {participant,
  *       result}, {@value #SHUTDOWN_CUT} counter {participant}: work in flight when a participant was
- *       cut, recorded from a {@link ShutdownReport} by {@link #record}.</li>
+ *       cut, recorded from a {@link ShutdownReport} by {@link #record} or by the
+ *       {@link #shutdownListener} when the shutdown finishes;</li>
+ *   <li>{@value #SHUTDOWN_WATCHDOG} counter: the watchdog fired (the JVM is halted right after, so
+ *       only a registry that publishes from the listener's thread at once exports it);</li>
+ *   <li>{@value #LEASE_ACQUIRED}, {@value #LEASE_BUSY}, {@value #LEASE_LOST} counters {lease};
+ *       {@value #LEASE_ACQUIRE_FAILURES}, {@value #LEASE_RENEWAL_FAILURES} counters {lease, reason}:
+ *       from the {@link #leaseListener}; {@code reason} is a {@code LeaseStoreException.Reason} in
+ *       lower case or {@code other}.</li>
  * </ul>
  * This class has only static methods and is thread-safe.
  */
@@ -47,6 +59,20 @@ public final class LifecycleMetrics {
     public static final String SHUTDOWN_OUTCOMES = "hardening.lifecycle.shutdown.outcomes";
     /** Counter of work in flight when a participant was cut. */
     public static final String SHUTDOWN_CUT = "hardening.lifecycle.shutdown.cut.work";
+    /** Counter of watchdog firings: shutdowns that exceeded their total budget and were halted. */
+    public static final String SHUTDOWN_WATCHDOG = "hardening.lifecycle.shutdown.watchdog.firings";
+    /** Counter of leases acquired on this replica. */
+    public static final String LEASE_ACQUIRED = "hardening.lifecycle.lease.acquired";
+    /** Counter of acquisitions that found the name held elsewhere (or kept after a release). */
+    public static final String LEASE_BUSY = "hardening.lifecycle.lease.busy";
+    /** Counter of leases lost (expired or taken over) while held: a renewal found another holder or none. */
+    public static final String LEASE_LOST = "hardening.lifecycle.lease.lost";
+    /** Counter of acquisitions that failed on the store. */
+    public static final String LEASE_ACQUIRE_FAILURES = "hardening.lifecycle.lease.acquire.failures";
+    /** Counter of renewals that failed on the store (retried; the lease may still run out). */
+    public static final String LEASE_RENEWAL_FAILURES = "hardening.lifecycle.lease.renewal.failures";
+    /** The most lease names with their own series; further names share the tag value {@code other}. */
+    public static final int MAX_LEASE_NAMES = 64;
 
     private LifecycleMetrics() {
     }
@@ -120,6 +146,55 @@ public final class LifecycleMetrics {
                         .tag("participant", participant).register(registry).increment(outcome.inFlightAtForce());
             }
         }
+    }
+
+    /**
+     * A lease listener counting acquisitions, busy names, store failures by reason, and lost
+     * leases, per lease name. Give it to {@link LeaseProvider#withListener} and use the returned
+     * provider for {@code PeriodicJobs}, {@code StartupGuard} and anything renewing through a
+     * {@code LeaseKeeper}. A name's meters appear (all at zero) at its first event; at most
+     * {@value #MAX_LEASE_NAMES} names get their own series and names that are not valid tag values
+     * (1 to 64 letters, digits, {@code . _ - :}) share {@code other}, so names built from request data
+     * cannot grow the registry. Each event is one counter increment on the lease call's thread.
+     *
+     * @param registry where the meters go
+     * @return the listener; thread-safe
+     * @throws NullPointerException if {@code registry} is null
+     */
+    public static LeaseListener leaseListener(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        return new LeaseMeters(registry, MAX_LEASE_NAMES, LEASE_ACQUIRED, LEASE_BUSY, LEASE_LOST,
+                LEASE_ACQUIRE_FAILURES, LEASE_RENEWAL_FAILURES);
+    }
+
+    /**
+     * A shutdown listener for {@code ShutdownCoordinator.Builder.listener}: when the shutdown
+     * finishes it {@linkplain #record records} the report; when the watchdog fires it increments
+     * {@value #SHUTDOWN_WATCHDOG} (registered at zero here). The watchdog halts the JVM right
+     * after, without closing the registry: a scraped registry (Prometheus) never shows that
+     * increment, and the exit status {@code ShutdownReport.EXIT_WATCHDOG} is the signal to alert on;
+     * the counter reaches a push registry only if it publishes within the watchdog's grace.
+     *
+     * @param registry where the meters go
+     * @return the listener; thread-safe
+     * @throws NullPointerException if {@code registry} is null
+     */
+    public static ShutdownListener shutdownListener(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        Counter watchdog = Counter.builder(SHUTDOWN_WATCHDOG)
+                .description("shutdowns that exceeded their total budget: the watchdog halted the JVM")
+                .register(registry);
+        return new ShutdownListener() {
+            @Override
+            public void finished(ShutdownReport report) {
+                record(report, registry);
+            }
+
+            @Override
+            public void watchdogFired(Duration totalBudget, int status) {
+                watchdog.increment();
+            }
+        };
     }
 
     private static String phaseTag(Phase phase) {

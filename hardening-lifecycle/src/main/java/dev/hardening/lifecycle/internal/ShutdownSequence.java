@@ -4,6 +4,7 @@ import dev.hardening.config.TimeSource;
 import dev.hardening.lifecycle.DrainParticipant;
 import dev.hardening.lifecycle.Halter;
 import dev.hardening.lifecycle.Health;
+import dev.hardening.lifecycle.ShutdownListener;
 import dev.hardening.lifecycle.ShutdownReport;
 import java.time.Duration;
 import java.util.List;
@@ -44,6 +45,7 @@ public final class ShutdownSequence {
     private final TimeSource time;
     private final Halter halter;
     private final int watchdogStatus;
+    private final Optional<ShutdownListener> listener;
     private final List<PhaseStep> phases;
 
     /**
@@ -54,13 +56,16 @@ public final class ShutdownSequence {
      * @param logFlush       run last, if present
      * @param halter         how the watchdog ends the JVM
      * @param watchdogStatus the status the watchdog halts with
+     * @param listener       told the report, or the watchdog firing, if present
      */
     public ShutdownSequence(ShutdownPlan plan, TimeSource time, Optional<Health> health, DefaultDrainSignal signal,
-                            Optional<Runnable> logFlush, Halter halter, int watchdogStatus) {
+                            Optional<Runnable> logFlush, Halter halter, int watchdogStatus,
+                            Optional<ShutdownListener> listener) {
         this.plan = plan;
         this.time = time;
         this.halter = halter;
         this.watchdogStatus = watchdogStatus;
+        this.listener = listener;
         this.phases = List.of(new DrainSignalPhase(health, signal), new KeepServingPhase(plan.quietPeriod()),
                 new StopAcceptingPhase(), new DrainPhase(), new ForceStopPhase(), new ReleasePhase(),
                 new FlushLogsPhase(logFlush));
@@ -76,7 +81,8 @@ public final class ShutdownSequence {
     public ShutdownReport run(List<Participant> participants, List<ReleaseStep> releaseSteps) {
         HangDiagnostics diagnostics = new HangDiagnostics();
         ShutdownRun run = new ShutdownRun(plan, time, List.copyOf(participants), List.copyOf(releaseSteps), diagnostics);
-        Watchdog watchdog = Watchdog.arm(run.total, diagnostics::describe, halter, watchdogStatus);
+        Watchdog watchdog = Watchdog.arm(run.total, diagnostics::describe, halter, watchdogStatus,
+                () -> listener.ifPresent(l -> l.watchdogFired(plan.totalBudget(), watchdogStatus)));
         LOG.info("shutdown started: {} participant(s), total budget {} ms", participants.size(),
                 plan.totalBudget().toMillis());
         try {
@@ -91,6 +97,14 @@ public final class ShutdownSequence {
             watchdog.disarm();
             diagnostics.finished();
         }
-        return new ShutdownReport(run.timings, run.outcomes, run.elapsed());
+        ShutdownReport report = new ShutdownReport(run.timings, run.outcomes, run.elapsed());
+        listener.ifPresent(l -> {
+            try {
+                l.finished(report);
+            } catch (RuntimeException e) {
+                LOG.warn("a shutdown listener failed; the report is unaffected: {}", e.toString());
+            }
+        });
+        return report;
     }
 }

@@ -23,14 +23,18 @@ final class Watchdog {
     private final Thread thread;
     private volatile boolean disarmed;
 
-    private Watchdog(Deadline deadline, Supplier<String> whatIsRunning, Halter halter, int status) {
-        this.thread = new Thread(() -> watch(deadline, whatIsRunning, halter, status), "shutdown-watchdog");
+    private Watchdog(Deadline deadline, Supplier<String> whatIsRunning, Halter halter, int status, Runnable onFire) {
+        this.thread = new Thread(() -> watch(deadline, whatIsRunning, halter, status, onFire), "shutdown-watchdog");
         this.thread.setDaemon(true);
         this.thread.setPriority(Thread.MAX_PRIORITY);
     }
 
-    static Watchdog arm(Deadline deadline, Supplier<String> whatIsRunning, Halter halter, int status) {
-        Watchdog w = new Watchdog(deadline, whatIsRunning, halter, status);
+    /**
+     * @param onFire run on the helper thread, before the log line, when the budget is exceeded; it
+     *               shares the log grace period, so it cannot delay the halt; a failure is ignored
+     */
+    static Watchdog arm(Deadline deadline, Supplier<String> whatIsRunning, Halter halter, int status, Runnable onFire) {
+        Watchdog w = new Watchdog(deadline, whatIsRunning, halter, status, onFire);
         w.thread.start();
         return w;
     }
@@ -41,7 +45,7 @@ final class Watchdog {
         LockSupport.unpark(thread);
     }
 
-    private void watch(Deadline deadline, Supplier<String> whatIsRunning, Halter halter, int status) {
+    private void watch(Deadline deadline, Supplier<String> whatIsRunning, Halter halter, int status, Runnable onFire) {
         while (!disarmed && !deadline.isExpired()) {
             LockSupport.parkNanos(this, Math.min(Step.POLL_NANOS, deadline.remainingNanos()));
         }
@@ -49,6 +53,11 @@ final class Watchdog {
             return;
         }
         Thread logger = new Thread(() -> {
+            try {
+                onFire.run();
+            } catch (RuntimeException e) {
+                LOG.warn("a shutdown listener failed at the watchdog; halting anyway: {}", e.toString());
+            }
             String what;
             try {
                 what = whatIsRunning.get();
