@@ -1,0 +1,39 @@
+package dev.hardening.spring.app;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** A Spring Boot application with no hardening wiring: only a controller. */
+@SpringBootApplication
+public class TestApplication {
+
+    /** What a protected endpoint sees. */
+    @RestController
+    public static class MeController {
+        /**
+         * @param jwt the authenticated token
+         * @return its subject, audience and authorities
+         */
+        @GetMapping("/api/v1/me")
+        public Map<String, Object> me(@AuthenticationPrincipal Jwt jwt) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("sub", jwt.getSubject());
+            out.put("aud", jwt.getAudience());
+            out.put("exp", jwt.getExpiresAt() == null ? null : jwt.getExpiresAt().getEpochSecond());
+            TreeSet<String> authorities = new TreeSet<>();
+            for (GrantedAuthority a : SecurityContextHolder.getContext().getAuthentication().getAuthorities()) {
+                authorities.add(a.getAuthority());
+            }
+            out.put("authorities", authorities);
+            return out;
+        }
+    }
+}
