@@ -165,6 +165,7 @@ public final class HardeningProperties {
         private String fallback = "local";
         private String backend = "auto";
         private String trustedProxies = "";
+        private String redisUri;
 
         /** Creates the defaults. */
         public RateLimit() {
@@ -232,6 +233,20 @@ public final class HardeningProperties {
         public void setTrustedProxies(String trustedProxies) {
             this.trustedProxies = trustedProxies;
         }
+
+        /**
+         * @return a {@code REDIS_URI}-style value ({@code redis://}, {@code rediss://},
+         *     {@code redis-sentinel://…#master} or a comma-separated cluster node list); when unset, the
+         *     server of the application's Spring Data Redis Lettuce connection factory, if there is one
+         */
+        public String getRedisUri() {
+            return redisUri;
+        }
+
+        /** @param redisUri see {@link #getRedisUri()} */
+        public void setRedisUri(String redisUri) {
+            this.redisUri = redisUri;
+        }
     }
 
     /** {@code hardening.webhooks.*}. Not thread-safe while binding. */
@@ -252,6 +267,7 @@ public final class HardeningProperties {
     public static final class GitHub {
         private List<String> paths = new ArrayList<>();
         private String secretVariable = "WEBHOOK_SECRET";
+        private boolean dedup = true;
 
         /** Creates the defaults. */
         public GitHub() {
@@ -269,8 +285,9 @@ public final class HardeningProperties {
 
         /**
          * @return the variable the secret is read from, as hardening-config binds secrets:
-         *     {@code NAME}, {@code NAME_FILE} (re-read on change), {@code NAME_PREVIOUS(_FILE)};
-         *     default {@code WEBHOOK_SECRET}
+         *     {@code NAME}, {@code NAME_FILE} (re-read on change), {@code NAME_PREVIOUS(_FILE)} —
+         *     each looked up in Spring's environment (environment variables, system properties,
+         *     {@code application.yml}); default {@code WEBHOOK_SECRET}; must end with {@code SECRET}
          */
         public String getSecretVariable() {
             return secretVariable;
@@ -280,15 +297,40 @@ public final class HardeningProperties {
         public void setSecretVariable(String secretVariable) {
             this.secretVariable = secretVariable;
         }
+
+        /**
+         * @return whether a repeated {@code X-GitHub-Delivery} id within 24 h is answered 200
+         *     {@code duplicate} without reaching the application (default true; the ids are kept in
+         *     Redis when the rate limiter uses Redis, else in a bounded local store)
+         */
+        public boolean isDedup() {
+            return dedup;
+        }
+
+        /** @param dedup see {@link #isDedup()} */
+        public void setDedup(boolean dedup) {
+            this.dedup = dedup;
+        }
     }
 
     /** {@code hardening.lifecycle.*}. Not thread-safe while binding. */
     public static final class Lifecycle {
+        private boolean enabled = true;
         private Duration shutdownDelay;
         private Duration drainTimeout = Duration.ofSeconds(20);
 
         /** Creates the defaults. */
         public Lifecycle() {
+        }
+
+        /** @return whether the shutdown delay and its {@code Connection: close} filter are installed (default true) */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled see {@link #isEnabled()} */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
         }
 
         /** @return time between readiness refusing traffic and the web server's graceful stop (default 0s dev, 5s production) */
