@@ -46,6 +46,7 @@ class ResourceServerTest {
     static void properties(DynamicPropertyRegistry r) {
         r.add("hardening.environment", () -> "test");
         r.add("hardening.allow-dev-on-network", () -> "true");
+        r.add("hardening.rate-limit.backend", () -> "memory"); // Spring Data Redis is on the test class path: never 6379
         r.add("hardening.auth.issuers[0].issuer-uri", () -> GOOD.issuer);
         r.add("hardening.auth.issuers[0].jwk-set-uri", () -> GOOD.issuer + "/jwks");
         r.add("hardening.auth.issuers[0].audiences", () -> "orders-api");

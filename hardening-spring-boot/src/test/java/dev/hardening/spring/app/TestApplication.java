@@ -8,7 +8,12 @@ import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /** A Spring Boot application with no hardening wiring: only a controller. */
@@ -34,6 +39,23 @@ public class TestApplication {
             }
             out.put("authorities", authorities);
             return out;
+        }
+    }
+
+    /** A webhook receiver that records what it was given. */
+    @RestController
+    public static class HookController {
+        /** Every body the handler received, in order. */
+        public static final List<String> RECEIVED = new CopyOnWriteArrayList<>();
+
+        /**
+         * @param body the raw body
+         * @return 204
+         */
+        @PostMapping("/webhooks/github")
+        public ResponseEntity<Void> github(@RequestBody String body) {
+            RECEIVED.add(body);
+            return ResponseEntity.noContent().build();
         }
     }
 }
