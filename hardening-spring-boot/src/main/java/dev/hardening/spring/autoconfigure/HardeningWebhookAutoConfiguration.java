@@ -72,11 +72,13 @@ public final class HardeningWebhookAutoConfiguration {
         final String variable;
         final Optional<RotatingSecret> secret;
         final List<Finding> problems;
+        final Optional<StartupCheck> binding;
 
-        Secrets(String variable, Optional<RotatingSecret> secret, List<Finding> problems) {
+        Secrets(String variable, Optional<RotatingSecret> secret, List<Finding> problems, Optional<StartupCheck> binding) {
             this.variable = variable;
             this.secret = secret;
             this.problems = problems;
+            this.binding = binding;
         }
     }
 
@@ -85,7 +87,7 @@ public final class HardeningWebhookAutoConfiguration {
         if (!VARIABLE.matcher(name).matches()) {
             return new Secrets("WEBHOOK_SECRET", Optional.empty(), List.of(StarterCheck.propertyError(
                     "hardening.webhooks.github.secret-variable", "'" + name + "' is not a variable name ending in SECRET",
-                    "upper case letters, digits and underscores ending in SECRET, such as WEBHOOK_SECRET")));
+                    "upper case letters, digits and underscores ending in SECRET, such as WEBHOOK_SECRET")), Optional.empty());
         }
         Map<String, String> env = new LinkedHashMap<>();
         env.put(AppEnvironment.VARIABLE, mode.name().toLowerCase(Locale.ROOT));
@@ -102,13 +104,13 @@ public final class HardeningWebhookAutoConfiguration {
         }
         try {
             BoundConfig<Binding> bound = config.build().bind(Binding.class);
-            return new Secrets(name, bound.settings().secret(), List.of());
+            return new Secrets(name, bound.settings().secret(), List.of(), Optional.of(bound));
         } catch (ConfigException e) {
             List<Finding> problems = new ArrayList<>();
             for (ConfigProblem p : e.problems()) {
                 problems.add(StarterCheck.propertyError(p.variable(), p.message(), p.fix()));
             }
-            return new Secrets(name, Optional.empty(), problems);
+            return new Secrets(name, Optional.empty(), problems, Optional.empty());
         }
     }
 
@@ -135,7 +137,7 @@ public final class HardeningWebhookAutoConfiguration {
         }
         List<StartupCheck> checks = new ArrayList<>();
         checks.add(verifier);
-        secrets.secret.ifPresent(checks::add);
+        secrets.binding.ifPresent(checks::add);
         FilterRegistrationBean<GitHubWebhookFilter> reg = new FilterRegistrationBean<>(
                 new GitHubWebhookFilter(github.getPaths(), verifier, dedup));
         reg.setName("hardeningGitHubWebhookFilter");
