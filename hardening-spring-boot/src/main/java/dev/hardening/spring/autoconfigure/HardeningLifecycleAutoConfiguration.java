@@ -6,6 +6,7 @@ import dev.hardening.config.StartupCheck;
 import dev.hardening.lifecycle.DelayScheduler;
 import dev.hardening.spring.HardeningProperties;
 import dev.hardening.spring.internal.ShutdownDelay;
+import dev.hardening.spring.internal.StarterCheck;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -41,6 +43,8 @@ public final class HardeningLifecycleAutoConfiguration {
 
     /** Shutdown delay in production when none is configured. */
     public static final Duration DEFAULT_PRODUCTION_DELAY = Duration.ofSeconds(5);
+    /** Spring's own default of {@code spring.lifecycle.timeout-per-shutdown-phase}. */
+    static final Duration SPRING_PHASE_TIMEOUT = Duration.ofSeconds(30);
     /** Order of the {@code Connection: close} filter: outermost, so every response carries it. */
     public static final int FILTER_ORDER = Integer.MIN_VALUE + 100;
 
@@ -98,24 +102,37 @@ public final class HardeningLifecycleAutoConfiguration {
      */
     @Bean
     public StartupCheck hardeningLifecycleCheck(HardeningProperties properties, ShutdownDelay delay, Environment environment) {
-        Duration perPhase = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase", Duration.class,
-                Duration.ofSeconds(30));
+        Duration perPhase;
+        String perPhaseProblem = null;
+        try {
+            perPhase = Binder.get(environment).bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+                    .orElse(SPRING_PHASE_TIMEOUT);
+        } catch (RuntimeException e) {
+            perPhase = SPRING_PHASE_TIMEOUT;
+            perPhaseProblem = "not a duration";
+        }
+        Duration phaseTimeout = perPhase;
+        String phaseProblem = perPhaseProblem;
         String shutdown = environment.getProperty("server.shutdown", "graceful").strip().toLowerCase(Locale.ROOT);
         Duration configured = properties.getLifecycle().getShutdownDelay();
         return env -> {
             List<Finding> out = new ArrayList<>();
+            if (phaseProblem != null) {
+                out.add(StarterCheck.propertyError("spring.lifecycle.timeout-per-shutdown-phase", phaseProblem,
+                        "a duration such as 30s"));
+            }
             if (configured != null && configured.isNegative()) {
                 out.add(Finding.fail("HS-L001", "graceful shutdown", "hardening.lifecycle.shutdown-delay",
                         "negative shutdown delay " + configured, "0s or more, such as 5s"));
-            } else if (delay.delay().compareTo(perPhase) >= 0) {
+            } else if (delay.delay().compareTo(phaseTimeout) >= 0) {
                 out.add(Finding.fail("HS-L001", "graceful shutdown", "hardening.lifecycle.shutdown-delay",
                         "shutdown delay " + delay.delay() + " does not fit in spring.lifecycle.timeout-per-shutdown-phase "
-                                + perPhase + ": Spring would cut it short",
+                                + phaseTimeout + ": Spring would cut it short",
                         "keep the delay well below the per-phase timeout"));
             } else {
                 out.add(Finding.pass("HS-L001", "graceful shutdown", "hardening.lifecycle.shutdown-delay",
                         "readiness 503, then " + delay.delay() + " of serving with Connection: close, then Boot's graceful "
-                                + "stop within " + perPhase + " (spring.lifecycle.timeout-per-shutdown-phase)", "none"));
+                                + "stop within " + phaseTimeout + " (spring.lifecycle.timeout-per-shutdown-phase)", "none"));
             }
             if (!shutdown.equals("graceful")) {
                 Finding f = Finding.warn("HS-L002", "graceful shutdown", "server.shutdown",

@@ -42,6 +42,16 @@ public class TestApplication {
         }
     }
 
+    /** A plain endpoint. */
+    @RestController
+    public static class HelloController {
+        /** @return {@code ok} */
+        @GetMapping("/hello")
+        public String hello() {
+            return "ok";
+        }
+    }
+
     /** A webhook receiver that records what it was given. */
     @RestController
     public static class HookController {
