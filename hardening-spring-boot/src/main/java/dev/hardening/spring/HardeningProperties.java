@@ -317,7 +317,7 @@ public final class HardeningProperties {
     public static final class Lifecycle {
         private boolean enabled = true;
         private Duration shutdownDelay;
-        private Duration drainTimeout = Duration.ofSeconds(20);
+        private Duration drainTimeout;
 
         /** Creates the defaults. */
         public Lifecycle() {
@@ -343,7 +343,10 @@ public final class HardeningProperties {
             this.shutdownDelay = shutdownDelay;
         }
 
-        /** @return how long in-flight work may finish after the listener closes (default 20s) */
+        /**
+         * @return how long in-flight work may finish after the listener closes; when set, it becomes
+         *     {@code spring.lifecycle.timeout-per-shutdown-phase} unless that is set (default: Boot's, 30s)
+         */
         public Duration getDrainTimeout() {
             return drainTimeout;
         }

@@ -145,6 +145,22 @@ class ShutdownTest {
     }
 
     @Test
+    void theDrainTimeoutBecomesBootsPhaseTimeoutUnlessSpringsIsSet() {
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(TestApplication.class)
+                .web(org.springframework.boot.WebApplicationType.NONE).registerShutdownHook(false)
+                .properties("hardening.environment=test", "hardening.rate-limit.backend=memory", "server.address=127.0.0.1",
+                        "hardening.lifecycle.drain-timeout=12s").run()) {
+            assertThat(ctx.getEnvironment().getProperty("spring.lifecycle.timeout-per-shutdown-phase")).isEqualTo("12s");
+        }
+        try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(TestApplication.class)
+                .web(org.springframework.boot.WebApplicationType.NONE).registerShutdownHook(false)
+                .properties("hardening.environment=test", "hardening.rate-limit.backend=memory", "server.address=127.0.0.1",
+                        "hardening.lifecycle.drain-timeout=12s", "spring.lifecycle.timeout-per-shutdown-phase=45s").run()) {
+            assertThat(ctx.getEnvironment().getProperty("spring.lifecycle.timeout-per-shutdown-phase")).isEqualTo("45s");
+        }
+    }
+
+    @Test
     void switchedOffByProperty() {
         runner.withPropertyValues("hardening.environment=test", "hardening.lifecycle.enabled=false")
                 .run(ctx -> assertThat(ctx).doesNotHaveBean(ShutdownDelay.class));
