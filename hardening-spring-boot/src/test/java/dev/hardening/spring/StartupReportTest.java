@@ -102,11 +102,21 @@ class StartupReportTest {
     }
 
     @Test
-    void anIssuerWithoutAudienceFailsTheStart() {
+    void unusableIssuersAreFailLinesOfTheOneReportWithEveryOtherProblem() {
         runner.withPropertyValues("hardening.environment=test", "server.address=127.0.0.1",
-                "hardening.auth.issuers[0].issuer-uri=http://127.0.0.1:9/issuer").run(ctx -> {
+                "spring.datasource.password=postgres",
+                "hardening.auth.issuers[0].issuer-uri=http://127.0.0.1:9/issuer",
+                "hardening.auth.issuers[1].issuer-uri=http://127.0.0.1:9/other",
+                "hardening.auth.issuers[1].audiences=orders-api",
+                "hardening.auth.issuers[1].token-type=id-token").run(ctx -> {
                     assertThat(ctx).hasFailed();
-                    assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("audience: unset");
+                    StartupRefusedException refused = find(ctx.getStartupFailure());
+                    assertThat(refused.report().lines()).filteredOn(l -> l.finding().id().equals("HS-C001"))
+                            .extracting(l -> l.finding().subject() + ": " + l.finding().detail())
+                            .satisfiesExactlyInAnyOrder(
+                                    line -> assertThat(line).startsWith("hardening.auth.issuers[0]").contains("audience: unset"),
+                                    line -> assertThat(line).startsWith("hardening.auth.issuers[1]").contains("token-type"));
+                    assertThat(refused.report().lines()).extracting(l -> l.finding().id()).contains("HS-D001");
                 });
     }
 

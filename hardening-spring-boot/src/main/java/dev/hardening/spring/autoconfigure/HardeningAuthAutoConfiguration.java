@@ -5,7 +5,9 @@ import dev.hardening.auth.TokenProfile;
 import dev.hardening.auth.TokenVerifier;
 import dev.hardening.spring.HardeningJwtDecoder;
 import dev.hardening.spring.HardeningProperties;
+import dev.hardening.config.StartupCheck;
 import dev.hardening.spring.internal.AuthProblemFilter;
+import dev.hardening.spring.internal.StarterCheck;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +50,10 @@ public final class HardeningAuthAutoConfiguration {
     public static final int PROBLEM_FILTER_ORDER = -110;
 
     private static final String SPRING_JWT = "spring.security.oauth2.resourceserver.jwt";
+    /** The issuer of a verifier with no usable issuer: matches no token. */
+    private static final String UNUSABLE_ISSUER = "urn:hardening:no-usable-issuer";
+
+    private final List<dev.hardening.config.Finding> issuerProblems = new ArrayList<>();
 
     /** Created by Spring. */
     public HardeningAuthAutoConfiguration() {
@@ -56,20 +62,49 @@ public final class HardeningAuthAutoConfiguration {
     /**
      * @param properties the starter's properties
      * @param environment Spring's environment (for Spring's own resource server properties)
-     * @return a verifier for every configured issuer, already fetching keys in the background
-     * @throws IllegalStateException if an issuer is incomplete (no issuer URI, no audience, unknown token type)
+     * @return a verifier for every configured issuer, already fetching keys in the background; an
+     *     issuer that cannot be used (no issuer URI, no audience, unknown token type, malformed URL) is
+     *     left out and reported by {@link #hardeningAuthCheck} as a FAIL line of the startup report,
+     *     next to every other problem, instead of failing here. When no issuer is usable the verifier
+     *     accepts nothing and fetches nothing (the report refuses the start anyway)
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     @Conditional(IssuersConfigured.class)
     public TokenVerifier hardeningTokenVerifier(HardeningProperties properties, Environment environment) {
         TokenVerifier.Builder builder = TokenVerifier.builder();
-        for (HardeningProperties.Issuer issuer : issuers(properties, environment)) {
-            builder.issuer(policy(issuer));
+        List<HardeningProperties.Issuer> issuers = issuers(properties, environment);
+        int usable = 0;
+        for (int i = 0; i < issuers.size(); i++) {
+            try {
+                builder.issuer(policy(issuers.get(i)));
+                usable++;
+            } catch (RuntimeException e) {
+                String subject = properties.getAuth().getIssuers().isEmpty() ? SPRING_JWT : "hardening.auth.issuers[" + i + "]";
+                issuerProblems.add(StarterCheck.propertyError(subject, String.valueOf(e.getMessage()),
+                        "issuer-uri (the exact iss), audiences (at least one), token-type any or at+jwt, https URLs"));
+            }
+        }
+        if (usable == 0) {
+            builder.issuer(IssuerPolicy.jwksUri(UNUSABLE_ISSUER, URI.create("https://invalid.invalid/jwks"))
+                    .audience(UNUSABLE_ISSUER).build());
+            return builder.build();
         }
         TokenVerifier verifier = builder.build();
-        verifier.warmUp();
+        if (issuerProblems.isEmpty()) {
+            verifier.warmUp();
+        }
         return verifier;
+    }
+
+    /**
+     * @param verifier the verifier in use (built first, so its problems are known)
+     * @return the issuer problems ({@code HS-C001}) met while building the starter's verifier
+     */
+    @Bean
+    @ConditionalOnBean(TokenVerifier.class)
+    public StartupCheck hardeningAuthCheck(TokenVerifier verifier) {
+        return new StarterCheck(issuerProblems, List.of());
     }
 
     /**
