@@ -7,10 +7,14 @@ import dev.hardening.config.StartupReport;
 import dev.hardening.ratelimit.RateLimiting;
 import dev.hardening.spring.autoconfigure.HardeningRateLimitAutoConfiguration;
 import dev.hardening.spring.autoconfigure.HardeningStartupAutoConfiguration;
+import dev.hardening.spring.internal.PathMatchingFilter;
 import dev.hardening.spring.internal.StartupReportEnforcer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 
 /** The rate limit auto-configuration: its report lines, its Redis choice, and backing off. */
 class RateLimitConfigurationTest {
@@ -81,6 +85,35 @@ class RateLimitConfigurationTest {
                     assertThat(ctx.getBean(RateLimiting.class)).isSameAs(mine);
                     assertThat(ctx).hasBean("hardeningRateLimitFilter");
                 });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anonymousCallersAreKeyedByAddressBelievingOnlyTrustedProxies() {
+        runner.withPropertyValues("hardening.environment=test", "hardening.rate-limit.backend=memory",
+                "hardening.rate-limit.limits=1/1m", "hardening.rate-limit.trusted-proxies=10.0.0.0/8").run(ctx -> {
+            PathMatchingFilter filter = ((FilterRegistrationBean<PathMatchingFilter>)
+                    ctx.getBean("hardeningRateLimitFilter")).getFilter();
+            assertThat(status(filter, "/api/x", "10.0.0.1", "203.0.113.5")).isEqualTo(200);
+            assertThat(status(filter, "/api/y", "10.0.0.2", "203.0.113.5"))
+                    .as("the same client behind another trusted proxy").isEqualTo(429);
+            assertThat(status(filter, "/api/x", "10.0.0.1", "203.0.113.6")).isEqualTo(200);
+            assertThat(status(filter, "/api/x", "198.51.100.1", "203.0.113.5"))
+                    .as("an untrusted peer's X-Forwarded-For is ignored: keyed by the peer").isEqualTo(200);
+            assertThat(status(filter, "/api/x", "198.51.100.1", "203.0.113.9")).isEqualTo(429);
+            assertThat(status(filter, "/other", "198.51.100.1", null)).as("outside the patterns").isEqualTo(200);
+        });
+    }
+
+    private static int status(PathMatchingFilter filter, String path, String peer, String forwardedFor) throws Exception {
+        MockHttpServletRequest request = new MockHttpServletRequest("GET", path);
+        request.setRemoteAddr(peer);
+        if (forwardedFor != null) {
+            request.addHeader("X-Forwarded-For", forwardedFor);
+        }
+        MockHttpServletResponse response = new MockHttpServletResponse();
+        filter.doFilter(request, response, (req, res) -> ((MockHttpServletResponse) res).setStatus(200));
+        return response.getStatus();
     }
 
     @Test
