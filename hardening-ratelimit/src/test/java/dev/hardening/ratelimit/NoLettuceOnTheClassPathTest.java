@@ -83,9 +83,15 @@ class NoLettuceOnTheClassPathTest {
     void theLoaderCatchesAUseOfTheRedisBackend() throws Exception {
         try (WithoutRedisClient loader = loader()) {
             Class<?> backend = loader.loadClass("dev.hardening.ratelimit.redis.RedisBackend");
-            assertThatThrownBy(() -> backend.getMethod("connect", String.class).invoke(null, "redis://127.0.0.1:1"))
-                    .isInstanceOf(InvocationTargetException.class)
-                    .cause().isInstanceOf(NoClassDefFoundError.class).hasMessageContaining("io/lettuce");
+            // RedisBackend's API names Lettuce types (builder(RedisURI)), so the refusal may already
+            // come from reflection looking the method up, or else from the call itself
+            assertThatThrownBy(() -> {
+                try {
+                    backend.getMethod("connect", String.class).invoke(null, "redis://127.0.0.1:1");
+                } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            }).isInstanceOf(NoClassDefFoundError.class).hasMessageContaining("io/lettuce");
         }
     }
 }

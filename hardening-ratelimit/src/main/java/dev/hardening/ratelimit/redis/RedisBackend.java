@@ -102,6 +102,22 @@ public final class RedisBackend implements SharedBackend {
     }
 
     /**
+     * A builder for a server already described as a Lettuce {@link RedisURI} — for instance the one an
+     * application's own Redis client (Spring Data Redis) is configured with — so its credentials and
+     * TLS settings need not be written back into a URI string. The URI's own timeout is replaced by
+     * the backend's command timeout; the backend opens its own fail-fast connection.
+     *
+     * @param uri one standalone server, or a Sentinel URI with a master id
+     * @return a builder with the defaults above ({@link Topology#STANDALONE} or {@link Topology#SENTINEL})
+     * @throws NullPointerException   if {@code uri} is null
+     * @throws RateLimitSpecException with reason {@code BAD_REDIS_URI} if it names neither a host nor
+     *     sentinels with a master id
+     */
+    public static Builder builder(RedisURI uri) {
+        return new Builder(Checks.notNull(uri, "uri"));
+    }
+
+    /**
      * @param uriSpec a {@code REDIS_URI} value
      * @return a backend with the defaults; connects in the background on first use
      * @throws RateLimitSpecException with reason {@code BAD_REDIS_URI} for a malformed value
@@ -327,6 +343,22 @@ public final class RedisBackend implements SharedBackend {
                 uris.add(parse(s));
                 topology = Topology.STANDALONE;
             }
+        }
+
+        private Builder(RedisURI uri) {
+            if (!uri.getSentinels().isEmpty()) {
+                if (uri.getSentinelMasterId() == null || uri.getSentinelMasterId().isEmpty()) {
+                    throw new RateLimitSpecException(RateLimitSpecException.Reason.BAD_REDIS_URI,
+                            "uri: sentinels without a master id (expected: a sentinel master id)");
+                }
+                topology = Topology.SENTINEL;
+            } else if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                throw new RateLimitSpecException(RateLimitSpecException.Reason.BAD_REDIS_URI,
+                        "uri: no host (expected: a host or sentinels)");
+            } else {
+                topology = Topology.STANDALONE;
+            }
+            uris.add(uri);
         }
 
         private static RedisURI parse(String text) {

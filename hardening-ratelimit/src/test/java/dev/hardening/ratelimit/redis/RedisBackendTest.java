@@ -62,6 +62,25 @@ class RedisBackendTest {
                 .hasMessageNotContaining("hunter2");
     }
 
+    @Test
+    void takesALettuceUriAndDecidesThroughIt() throws Exception {
+        try (RedisServers.Server server = RedisServers.standalone()) {
+            io.lettuce.core.RedisURI uri = io.lettuce.core.RedisURI.create(server.uri());
+            try (RedisBackend b = RedisBackend.builder(uri).build()) {
+                assertThat(b.topology()).isEqualTo(RedisBackend.Topology.STANDALONE);
+                assertThat(b.commandTimeout()).isEqualTo(RedisBackend.DEFAULT_COMMAND_TIMEOUT);
+                var store = b.dedupStore("ns", Duration.ofMinutes(1));
+                assertThat(b.awaitConnected(Duration.ofSeconds(10))).isTrue();
+                assertThat(store.markIfFirst("d-1")).isTrue();
+                assertThat(store.markIfFirst("d-1")).isFalse();
+            }
+        }
+        assertThatThrownBy(() -> RedisBackend.builder(new io.lettuce.core.RedisURI()))
+                .isInstanceOfSatisfying(RateLimitSpecException.class,
+                        e -> assertThat(e.reason()).isEqualTo(RateLimitSpecException.Reason.BAD_REDIS_URI))
+                .hasMessage("uri: no host (expected: a host or sentinels)");
+    }
+
     private static RedisBackend.Topology topology(String uri) {
         try (RedisBackend b = RedisBackend.connect(uri)) {
             return b.topology();

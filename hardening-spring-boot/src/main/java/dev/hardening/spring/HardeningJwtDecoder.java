@@ -1,0 +1,89 @@
+package dev.hardening.spring;
+
+import dev.hardening.auth.KeysUnavailableException;
+import dev.hardening.auth.TokenRejectedException;
+import dev.hardening.auth.TokenVerifier;
+import dev.hardening.auth.VerifiedToken;
+import dev.hardening.config.Checks;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
+
+/**
+ * A Spring Security {@link JwtDecoder} backed by a hardening {@link TokenVerifier}: every check of
+ * the verifier (exact issuer, audience, algorithm allow-list, token type, key policy, one JWKS
+ * fetch per refresh window however many unknown {@code kid}s arrive) applies to
+ * {@code oauth2ResourceServer(o -> o.jwt(...))} unchanged.
+ *
+ * <ul>
+ *   <li>an invalid token → {@link BadJwtException} whose message is the stable reason code
+ *       ({@code expired}, {@code wrong_audience}, …): Spring answers 401 with
+ *       {@code WWW-Authenticate: Bearer error="invalid_token", error_description="<code>"};</li>
+ *   <li>keys unavailable → {@link KeysUnavailableJwtException}: 503, never 401.</li>
+ * </ul>
+ * Claims are converted as Spring's own decoder converts them ({@code exp}/{@code iat}/{@code nbf}
+ * to {@code Instant}, {@code aud} to a list), so Spring's default authority mapping turns
+ * {@code scope}/{@code scp} into {@code SCOPE_…} authorities.
+ *
+ * <p>Thread-safe (the verifier is).
+ */
+public final class HardeningJwtDecoder implements JwtDecoder {
+
+    private static final MappedJwtClaimSetConverter CLAIMS = MappedJwtClaimSetConverter.withDefaults(Collections.emptyMap());
+
+    private final TokenVerifier verifier;
+
+    private HardeningJwtDecoder(TokenVerifier verifier) {
+        this.verifier = verifier;
+    }
+
+    /**
+     * @param verifier the verifier to decode with
+     * @return the decoder
+     * @throws NullPointerException if {@code verifier} is null
+     */
+    public static HardeningJwtDecoder of(TokenVerifier verifier) {
+        return new HardeningJwtDecoder(Checks.notNull(verifier, "verifier"));
+    }
+
+    /**
+     * Verifies the token and converts it.
+     *
+     * @param token the compact token
+     * @return the verified token as Spring's {@link Jwt}
+     * @throws BadJwtException              if the token is not valid (message: the reason code)
+     * @throws KeysUnavailableJwtException if the issuer's keys are unavailable
+     */
+    @Override
+    public Jwt decode(String token) throws JwtException {
+        if (token == null) {
+            throw new BadJwtException("missing");
+        }
+        VerifiedToken verified;
+        try {
+            verified = verifier.verify(token);
+        } catch (KeysUnavailableException e) {
+            throw new KeysUnavailableJwtException(e);
+        } catch (TokenRejectedException e) {
+            throw new BadJwtException(e.reason().code(), e);
+        }
+        return toJwt(token, verified);
+    }
+
+    static Jwt toJwt(String token, VerifiedToken verified) {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        headers.put("alg", verified.algorithm());
+        verified.keyId().ifPresent(kid -> headers.put("kid", kid));
+        verified.type().ifPresent(typ -> headers.put("typ", typ));
+        Map<String, Object> claims = CLAIMS.convert(verified.claims());
+        return Jwt.withTokenValue(token)
+                .headers(h -> h.putAll(headers))
+                .claims(c -> c.putAll(claims))
+                .build();
+    }
+}

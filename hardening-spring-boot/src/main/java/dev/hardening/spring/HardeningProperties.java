@@ -1,0 +1,378 @@
+package dev.hardening.spring;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Every {@code hardening.*} property of the starter. Each has a safe default, so a service that
+ * sets none of them is still checked; what each property does is documented on its getter (and
+ * in the IDE, through the generated configuration metadata).
+ *
+ * <p>A mutable JavaBean bound by Spring Boot once at startup; not thread-safe while binding, read
+ * only afterwards.
+ */
+@ConfigurationProperties(prefix = "hardening")
+public final class HardeningProperties {
+
+    private String environment;
+    private boolean allowDevOnNetwork;
+    private final Auth auth = new Auth();
+    private final RateLimit rateLimit = new RateLimit();
+    private final Webhooks webhooks = new Webhooks();
+    private final Lifecycle lifecycle = new Lifecycle();
+    private final DeployCheck deployCheck = new DeployCheck();
+
+    /** Creates the defaults. */
+    public HardeningProperties() {
+    }
+
+    /**
+     * @return {@code dev} or {@code test} to relax the production checks; anything else, or unset
+     *     (then {@code APP_ENV} decides), means production
+     */
+    public String getEnvironment() {
+        return environment;
+    }
+
+    /** @param environment see {@link #getEnvironment()} */
+    public void setEnvironment(String environment) {
+        this.environment = environment;
+    }
+
+    /** @return whether dev mode may listen on a non-loopback address (default false: a FAIL) */
+    public boolean isAllowDevOnNetwork() {
+        return allowDevOnNetwork;
+    }
+
+    /** @param allowDevOnNetwork see {@link #isAllowDevOnNetwork()} */
+    public void setAllowDevOnNetwork(boolean allowDevOnNetwork) {
+        this.allowDevOnNetwork = allowDevOnNetwork;
+    }
+
+    /** @return the token verification settings */
+    public Auth getAuth() {
+        return auth;
+    }
+
+    /** @return the rate limit settings */
+    public RateLimit getRateLimit() {
+        return rateLimit;
+    }
+
+    /** @return the webhook settings */
+    public Webhooks getWebhooks() {
+        return webhooks;
+    }
+
+    /** @return the shutdown settings */
+    public Lifecycle getLifecycle() {
+        return lifecycle;
+    }
+
+    /** @return the deploy check settings */
+    public DeployCheck getDeployCheck() {
+        return deployCheck;
+    }
+
+    /** {@code hardening.auth.*}: the issuers whose access tokens are accepted. Not thread-safe while binding. */
+    public static final class Auth {
+        private boolean enabled = true;
+        private final List<Issuer> issuers = new ArrayList<>();
+
+        /** Creates the defaults. */
+        public Auth() {
+        }
+
+        /** @return whether the starter provides the {@code JwtDecoder} (default true) */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled see {@link #isEnabled()} */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * @return the trusted issuers; when empty, Spring's
+         *     {@code spring.security.oauth2.resourceserver.jwt.issuer-uri}, {@code jwk-set-uri} and
+         *     {@code audiences} describe the one issuer
+         */
+        public List<Issuer> getIssuers() {
+            return issuers;
+        }
+    }
+
+    /** One trusted issuer. Not thread-safe while binding. */
+    public static final class Issuer {
+        private String issuerUri;
+        private String jwkSetUri;
+        private List<String> audiences = new ArrayList<>();
+        private String tokenType = "any";
+
+        /** Creates an empty issuer. */
+        public Issuer() {
+        }
+
+        /** @return the exact {@code iss} value; discovery at {@code {issuer}/.well-known/openid-configuration} */
+        public String getIssuerUri() {
+            return issuerUri;
+        }
+
+        /** @param issuerUri see {@link #getIssuerUri()} */
+        public void setIssuerUri(String issuerUri) {
+            this.issuerUri = issuerUri;
+        }
+
+        /** @return the JWKS URL; when set, discovery is skipped */
+        public String getJwkSetUri() {
+            return jwkSetUri;
+        }
+
+        /** @param jwkSetUri see {@link #getJwkSetUri()} */
+        public void setJwkSetUri(String jwkSetUri) {
+            this.jwkSetUri = jwkSetUri;
+        }
+
+        /** @return the accepted audiences; at least one is required */
+        public List<String> getAudiences() {
+            return audiences;
+        }
+
+        /** @param audiences see {@link #getAudiences()} */
+        public void setAudiences(List<String> audiences) {
+            this.audiences = audiences;
+        }
+
+        /** @return {@code any} (default: {@code typ} absent, {@code JWT} or {@code at+jwt}) or {@code at+jwt} (RFC 9068 only) */
+        public String getTokenType() {
+            return tokenType;
+        }
+
+        /** @param tokenType see {@link #getTokenType()} */
+        public void setTokenType(String tokenType) {
+            this.tokenType = tokenType;
+        }
+    }
+
+    /** {@code hardening.rate-limit.*}. Not thread-safe while binding. */
+    public static final class RateLimit {
+        private boolean enabled = true;
+        private List<String> paths = new ArrayList<>(List.of("/api/**"));
+        private String limits = "100/1m";
+        private String fallback = "local";
+        private String backend = "auto";
+        private String trustedProxies = "";
+        private String redisUri;
+
+        /** Creates the defaults. */
+        public RateLimit() {
+        }
+
+        /** @return whether the rate limit filter is installed (default true) */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled see {@link #isEnabled()} */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return the Ant-style path patterns limited (default {@code /api/**}) */
+        public List<String> getPaths() {
+            return paths;
+        }
+
+        /** @param paths see {@link #getPaths()} */
+        public void setPaths(List<String> paths) {
+            this.paths = paths;
+        }
+
+        /** @return per caller: comma-separated {@code N/duration} limits, all enforced (default {@code 100/1m}) */
+        public String getLimits() {
+            return limits;
+        }
+
+        /** @param limits see {@link #getLimits()} */
+        public void setLimits(String limits) {
+            this.limits = limits;
+        }
+
+        /** @return when Redis is unreachable: {@code local} (default), {@code open} or {@code closed} */
+        public String getFallback() {
+            return fallback;
+        }
+
+        /** @param fallback see {@link #getFallback()} */
+        public void setFallback(String fallback) {
+            this.fallback = fallback;
+        }
+
+        /**
+         * @return {@code auto} (default: Redis through the application's Spring Data Redis Lettuce
+         *     connection when there is one, else memory with a finding), {@code redis} or {@code memory}
+         */
+        public String getBackend() {
+            return backend;
+        }
+
+        /** @param backend see {@link #getBackend()} */
+        public void setBackend(String backend) {
+            this.backend = backend;
+        }
+
+        /** @return comma-separated CIDRs whose {@code X-Forwarded-For} is believed (default none) */
+        public String getTrustedProxies() {
+            return trustedProxies;
+        }
+
+        /** @param trustedProxies see {@link #getTrustedProxies()} */
+        public void setTrustedProxies(String trustedProxies) {
+            this.trustedProxies = trustedProxies;
+        }
+
+        /**
+         * @return a {@code REDIS_URI}-style value ({@code redis://}, {@code rediss://},
+         *     {@code redis-sentinel://…#master} or a comma-separated cluster node list); when unset, the
+         *     server of the application's Spring Data Redis Lettuce connection factory, if there is one
+         */
+        public String getRedisUri() {
+            return redisUri;
+        }
+
+        /** @param redisUri see {@link #getRedisUri()} */
+        public void setRedisUri(String redisUri) {
+            this.redisUri = redisUri;
+        }
+    }
+
+    /** {@code hardening.webhooks.*}. Not thread-safe while binding. */
+    public static final class Webhooks {
+        private final GitHub github = new GitHub();
+
+        /** Creates the defaults. */
+        public Webhooks() {
+        }
+
+        /** @return the GitHub-style ({@code X-Hub-Signature-256}) webhook settings */
+        public GitHub getGithub() {
+            return github;
+        }
+    }
+
+    /** {@code hardening.webhooks.github.*}. Not thread-safe while binding. */
+    public static final class GitHub {
+        private List<String> paths = new ArrayList<>();
+        private String secretVariable = "WEBHOOK_SECRET";
+        private boolean dedup = true;
+
+        /** Creates the defaults. */
+        public GitHub() {
+        }
+
+        /** @return the exact paths whose POST bodies must carry a valid signature (default none: off) */
+        public List<String> getPaths() {
+            return paths;
+        }
+
+        /** @param paths see {@link #getPaths()} */
+        public void setPaths(List<String> paths) {
+            this.paths = paths;
+        }
+
+        /**
+         * @return the variable the secret is read from, as hardening-config binds secrets:
+         *     {@code NAME}, {@code NAME_FILE} (re-read on change), {@code NAME_PREVIOUS(_FILE)} —
+         *     each looked up in Spring's environment (environment variables, system properties,
+         *     {@code application.yml}); default {@code WEBHOOK_SECRET}; must end with {@code SECRET}
+         */
+        public String getSecretVariable() {
+            return secretVariable;
+        }
+
+        /** @param secretVariable see {@link #getSecretVariable()} */
+        public void setSecretVariable(String secretVariable) {
+            this.secretVariable = secretVariable;
+        }
+
+        /**
+         * @return whether a repeated {@code X-GitHub-Delivery} id within 24 h is answered 200
+         *     {@code duplicate} without reaching the application (default true; the ids are kept in
+         *     Redis when the rate limiter uses Redis, else in a bounded local store)
+         */
+        public boolean isDedup() {
+            return dedup;
+        }
+
+        /** @param dedup see {@link #isDedup()} */
+        public void setDedup(boolean dedup) {
+            this.dedup = dedup;
+        }
+    }
+
+    /** {@code hardening.lifecycle.*}. Not thread-safe while binding. */
+    public static final class Lifecycle {
+        private boolean enabled = true;
+        private Duration shutdownDelay;
+        private Duration drainTimeout;
+
+        /** Creates the defaults. */
+        public Lifecycle() {
+        }
+
+        /** @return whether the shutdown delay and its {@code Connection: close} filter are installed (default true) */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled see {@link #isEnabled()} */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** @return time between readiness refusing traffic and the web server's graceful stop (default 0s dev, 5s production) */
+        public Duration getShutdownDelay() {
+            return shutdownDelay;
+        }
+
+        /** @param shutdownDelay see {@link #getShutdownDelay()} */
+        public void setShutdownDelay(Duration shutdownDelay) {
+            this.shutdownDelay = shutdownDelay;
+        }
+
+        /**
+         * @return how long in-flight work may finish after the listener closes; when set, it becomes
+         *     {@code spring.lifecycle.timeout-per-shutdown-phase} unless that is set (default: Boot's, 30s)
+         */
+        public Duration getDrainTimeout() {
+            return drainTimeout;
+        }
+
+        /** @param drainTimeout see {@link #getDrainTimeout()} */
+        public void setDrainTimeout(Duration drainTimeout) {
+            this.drainTimeout = drainTimeout;
+        }
+    }
+
+    /** {@code hardening.deploy-check.*}. Not thread-safe while binding. */
+    public static final class DeployCheck {
+        private boolean enabled = true;
+
+        /** Creates the defaults. */
+        public DeployCheck() {
+        }
+
+        /** @return whether Spring's own configuration is checked in the startup report (default true) */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled see {@link #isEnabled()} */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package dev.hardening.spring.autoconfigure;
+
+import dev.hardening.config.Finding;
+import dev.hardening.config.StartupCheck;
+import dev.hardening.ratelimit.FallbackMode;
+import dev.hardening.ratelimit.RateLimitBackend;
+import dev.hardening.ratelimit.RateLimitPolicy;
+import dev.hardening.ratelimit.RateLimitSpecException;
+import dev.hardening.ratelimit.RateLimiting;
+import dev.hardening.ratelimit.SharedBackend;
+import dev.hardening.ratelimit.TrustedProxies;
+import dev.hardening.ratelimit.redis.RedisBackend;
+import dev.hardening.ratelimit.servlet.RateLimitServletFilter;
+import dev.hardening.ratelimit.servlet.RequestKeyResolver;
+import dev.hardening.spring.HardeningProperties;
+import dev.hardening.spring.internal.PathMatchingFilter;
+import dev.hardening.spring.internal.SpringDataRedis;
+import dev.hardening.spring.internal.StarterCheck;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Rate limits for the configured path patterns ({@code hardening.rate-limit.paths}, default
+ * {@code /api/**}) through hardening-ratelimit's {@link RateLimiting} and
+ * {@link RateLimitServletFilter}: keyed by the authenticated principal (the filter runs just after
+ * Spring Security), else the client address behind the trusted proxies; over the limit a 429 with
+ * {@code Retry-After}, {@code RateLimit} / {@code RateLimit-Policy} and a problem body, exactly as the
+ * other adapters answer.
+ *
+ * <p>Where the counts live: {@code hardening.rate-limit.redis-uri} when set; otherwise the server of
+ * the application's Spring Data Redis {@code LettuceConnectionFactory} when there is one (the limiter
+ * opens its own fail-fast connection to it: 100 ms command timeout, commands refused while
+ * disconnected, so a dead Redis costs a request nothing but the fallback); otherwise memory, which
+ * the startup report FAILs in production ({@code HR-B001}) unless {@code backend=memory} was chosen.
+ * A property the starter cannot use is a FAIL line ({@code HS-C001}) in the same report rather than a
+ * failed bean. The {@link RateLimiting} bean backs off when the application defines its own.
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+@ConditionalOnClass(name = "jakarta.servlet.Filter")
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnProperty(prefix = "hardening.rate-limit", name = "enabled", matchIfMissing = true)
+@EnableConfigurationProperties(HardeningProperties.class)
+public final class HardeningRateLimitAutoConfiguration {
+
+    /** Order of the rate limit filter: just after Spring Security's filter (-100), so the principal is known. */
+    public static final int FILTER_ORDER = -90;
+
+    private static final String PREFIX = "hardening.rate-limit.";
+    private static final String LETTUCE_FACTORY =
+            "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory";
+
+    private final List<Finding> problems = new ArrayList<>();
+    private final List<Finding> notes = new ArrayList<>();
+
+    /** Created by Spring. */
+    public HardeningRateLimitAutoConfiguration() {
+    }
+
+    /**
+     * @param properties the starter's properties
+     * @param beans      the application's beans (for its Spring Data Redis connection factory)
+     * @return the limiter, mode, trusted proxies and dedup stores; unusable properties are reported
+     *     by {@link #hardeningRateLimitCheck} and replaced by their defaults
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    public RateLimiting hardeningRateLimiting(HardeningProperties properties, ListableBeanFactory beans) {
+        HardeningProperties.RateLimit p = properties.getRateLimit();
+        RateLimiting.Builder b = RateLimiting.builder();
+        try {
+            b.policy(RateLimitPolicy.parse(p.getLimits()));
+        } catch (RateLimitSpecException e) {
+            problems.add(StarterCheck.propertyError(PREFIX + "limits", e.getMessage(),
+                    "comma-separated N/duration limits such as 100/1m,1000/1h"));
+        }
+        Optional<FallbackMode> fallback = parseEnum(FallbackMode.class, p.getFallback(), "fallback", "local, open or closed");
+        fallback.ifPresent(b::fallback);
+        String backend = p.getBackend() == null ? "auto" : p.getBackend().strip().toLowerCase(Locale.ROOT);
+        if (backend.equals("memory")) {
+            b.backend(RateLimitBackend.MEMORY);
+        } else if (!backend.equals("auto") && !backend.equals("redis")) {
+            problems.add(StarterCheck.propertyError(PREFIX + "backend", "unknown backend '" + safe(p.getBackend()) + "'",
+                    "auto, redis or memory"));
+        }
+        if (p.getTrustedProxies() != null && !p.getTrustedProxies().isBlank()) {
+            try {
+                b.trustedProxies(TrustedProxies.parse(p.getTrustedProxies()));
+            } catch (RuntimeException e) {
+                problems.add(StarterCheck.propertyError(PREFIX + "trusted-proxies", e.getMessage(),
+                        "comma-separated CIDRs such as 10.0.0.0/8"));
+            }
+        }
+        Optional<SharedBackend> shared = backend.equals("memory") ? Optional.empty() : shared(p, beans);
+        shared.ifPresent(b::shared);
+        if (backend.equals("redis")) {
+            if (shared.isPresent()) {
+                b.backend(RateLimitBackend.REDIS);
+            } else {
+                problems.add(StarterCheck.propertyError(PREFIX + "backend", "redis chosen but no Redis is configured",
+                        "set " + PREFIX + "redis-uri or configure Spring Data Redis (Lettuce)"));
+            }
+        }
+        return b.build();
+    }
+
+    private Optional<SharedBackend> shared(HardeningProperties.RateLimit p, ListableBeanFactory beans) {
+        if (p.getRedisUri() != null && !p.getRedisUri().isBlank()) {
+            try {
+                return Optional.of(RedisBackend.connect(p.getRedisUri()));
+            } catch (RateLimitSpecException e) {
+                problems.add(StarterCheck.propertyError(PREFIX + "redis-uri", e.getMessage(),
+                        "redis://host:port, rediss://…, redis-sentinel://…#master or a node list"));
+                return Optional.empty();
+            }
+        }
+        if (!ClassUtils.isPresent(LETTUCE_FACTORY, HardeningRateLimitAutoConfiguration.class.getClassLoader())) {
+            return Optional.empty();
+        }
+        Optional<SpringDataRedis.Found> found = SpringDataRedis.find(beans);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        if (found.get().unsupported().isPresent()) {
+            notes.add(Finding.warn("HS-R001", "12-factor VI: processes", PREFIX + "redis-uri",
+                    "Spring Data Redis uses " + found.get().unsupported().get()
+                            + ", which the starter does not follow: rate limits are kept in memory",
+                    "set " + PREFIX + "redis-uri to the same servers"));
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(RedisBackend.builder(found.get().uri().orElseThrow()).build());
+        } catch (RateLimitSpecException e) {
+            problems.add(StarterCheck.propertyError("spring.data.redis", e.getMessage(),
+                    "set " + PREFIX + "redis-uri"));
+            return Optional.empty();
+        }
+    }
+
+    private <E extends Enum<E>> Optional<E> parseEnum(Class<E> type, String value, String property, String expected) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Enum.valueOf(type, value.strip().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            problems.add(StarterCheck.propertyError(PREFIX + property, "unknown value '" + safe(value) + "'", expected));
+            return Optional.empty();
+        }
+    }
+
+    private static String safe(String value) {
+        String v = value == null ? "" : value.strip();
+        return v.length() > 40 || !v.chars().allMatch(c -> c >= 0x20 && c < 0x7f) ? "(unprintable or long value)" : v;
+    }
+
+    /**
+     * @param rateLimiting the rate limiting in use (the application's or the starter's)
+     * @return its findings ({@code HR-…}) with the starter's property problems ({@code HS-C001},
+     *     {@code HS-R001}) in front
+     */
+    @Bean
+    public StartupCheck hardeningRateLimitCheck(RateLimiting rateLimiting) {
+        List<Finding> all = new ArrayList<>(problems);
+        all.addAll(notes);
+        return new StarterCheck(all, List.of(rateLimiting.startupCheck()));
+    }
+
+    /**
+     * @param properties   the starter's properties
+     * @param rateLimiting the rate limiting in use
+     * @return the filter for {@code hardening.rate-limit.paths}, at {@link #FILTER_ORDER}
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "hardeningRateLimitFilter")
+    public FilterRegistrationBean<PathMatchingFilter> hardeningRateLimitFilter(HardeningProperties properties,
+                                                                               RateLimiting rateLimiting) {
+        RateLimitServletFilter filter = RateLimitServletFilter.builder(rateLimiting)
+                .keyResolver(RequestKeyResolver.principalOrClientAddress(rateLimiting.trustedProxies()))
+                .build();
+        FilterRegistrationBean<PathMatchingFilter> reg = new FilterRegistrationBean<>(
+                new PathMatchingFilter(properties.getRateLimit().getPaths(), filter));
+        reg.setName("hardeningRateLimitFilter");
+        reg.setOrder(FILTER_ORDER);
+        return reg;
+    }
+}

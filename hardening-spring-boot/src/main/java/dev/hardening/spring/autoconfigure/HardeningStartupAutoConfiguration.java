@@ -1,0 +1,67 @@
+package dev.hardening.spring.autoconfigure;
+
+import dev.hardening.config.AppEnvironment;
+import dev.hardening.config.StartupCheck;
+import dev.hardening.spring.HardeningProperties;
+import dev.hardening.spring.SpringDeployCheck;
+import dev.hardening.spring.internal.StartupReportEnforcer;
+import java.util.stream.Collectors;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * The startup report: the deploy check of Spring's own configuration ({@link SpringDeployCheck})
+ * and every other {@link StartupCheck} bean, enforced before the web server listens.
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(HardeningProperties.class)
+public final class HardeningStartupAutoConfiguration {
+
+    /** Created by Spring. */
+    public HardeningStartupAutoConfiguration() {
+    }
+
+    /**
+     * @param properties  the starter's properties
+     * @param environment Spring's environment
+     * @return the mode the service runs in: {@code hardening.environment}, else {@code APP_ENV}, else production
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public AppEnvironment hardeningAppEnvironment(HardeningProperties properties, Environment environment) {
+        String value = properties.getEnvironment() != null ? properties.getEnvironment()
+                : environment.getProperty(AppEnvironment.VARIABLE);
+        return AppEnvironment.fromAppEnv(value);
+    }
+
+    /**
+     * @param properties  the starter's properties
+     * @param environment Spring's environment
+     * @return the deploy check
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnProperty(prefix = "hardening.deploy-check", name = "enabled", matchIfMissing = true)
+    public SpringDeployCheck hardeningSpringDeployCheck(HardeningProperties properties, Environment environment) {
+        return SpringDeployCheck.of(environment, properties.isAllowDevOnNetwork(),
+                HardeningStartupAutoConfiguration.class.getClassLoader());
+    }
+
+    /**
+     * @param environment    Spring's environment
+     * @param appEnvironment the mode
+     * @param checks         every startup check bean
+     * @return the enforcer, run once every singleton exists
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public StartupReportEnforcer hardeningStartupReport(Environment environment, AppEnvironment appEnvironment,
+                                                        ObjectProvider<StartupCheck> checks) {
+        return new StartupReportEnforcer(environment, appEnvironment, checks.orderedStream().collect(Collectors.toList()));
+    }
+}

@@ -1,0 +1,131 @@
+package dev.hardening.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hardening.auth.TokenVerifier;
+import dev.hardening.config.FindingStatus;
+import dev.hardening.spring.autoconfigure.HardeningAuthAutoConfiguration;
+import dev.hardening.spring.autoconfigure.HardeningStartupAutoConfiguration;
+import dev.hardening.spring.internal.StartupReportEnforcer;
+import dev.hardening.spring.internal.StartupReportFailureAnalyzer;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+
+/** The auto-configurations switched on and backed off, and the startup report enforced. */
+class StartupReportTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(HardeningStartupAutoConfiguration.class, HardeningAuthAutoConfiguration.class));
+
+    @Test
+    void refusesToStartInProductionWithEveryProblemInOneReportAndExit78() {
+        runner.withPropertyValues("spring.datasource.password=postgres", "management.endpoints.web.exposure.include=*",
+                "server.address=127.0.0.1").run(ctx -> {
+            assertThat(ctx).hasFailed();
+            Throwable failure = ctx.getStartupFailure();
+            StartupRefusedException refused = find(failure);
+            assertThat(refused.getExitCode()).isEqualTo(78);
+            assertThat(refused.report().lines()).extracting(l -> l.finding().id()).contains("HS-D001", "HS-D002");
+            FailureAnalysis analysis = new StartupReportFailureAnalyzer().analyze(failure);
+            assertThat(analysis.getDescription()).contains("HS-D001").contains("HS-D002")
+                    .contains("spring.datasource.password").doesNotContain("postgres\n");
+        });
+    }
+
+    @Test
+    void aDatedSilenceAcceptsAFinding() {
+        runner.withPropertyValues("management.endpoints.web.exposure.include=*", "server.address=127.0.0.1",
+                "SILENCE_HS_D002=2999-12-31 metrics scraped over the mesh only").run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            assertThat(ctx.getBean(StartupReportEnforcer.class).report().lines())
+                    .filteredOn(l -> l.finding().id().equals("HS-D002")).singleElement()
+                    .satisfies(l -> assertThat(l.effectiveStatus()).isEqualTo(FindingStatus.PASS));
+        });
+    }
+
+    @Test
+    void aSilenceWithoutAReasonIsAConfigurationError() {
+        runner.withPropertyValues("server.address=127.0.0.1", "SILENCE_HS_D002=2999-12-31").run(ctx ->
+                assertThat(find(ctx.getStartupFailure()).report().lines()).anySatisfy(l ->
+                        assertThat(l.finding().id()).startsWith("HC-E")));
+    }
+
+    @Test
+    void noIssuerMeansNoVerifierAndNoDecoder() {
+        runner.withPropertyValues("server.address=127.0.0.1").run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            assertThat(ctx).doesNotHaveBean(TokenVerifier.class).doesNotHaveBean(JwtDecoder.class);
+        });
+    }
+
+    @Test
+    void springsOwnResourceServerPropertiesConfigureTheVerifier() {
+        runner.withPropertyValues("hardening.environment=test", "server.address=127.0.0.1",
+                "spring.security.oauth2.resourceserver.jwt.issuer-uri=http://127.0.0.1:9/issuer",
+                "spring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:9/jwks",
+                "spring.security.oauth2.resourceserver.jwt.audiences=orders-api").run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            assertThat(ctx.getBean(TokenVerifier.class).status()).singleElement().asString().contains("127.0.0.1:9/issuer");
+            assertThat(ctx.getBean(JwtDecoder.class)).isInstanceOf(HardeningJwtDecoder.class);
+        });
+    }
+
+    @Test
+    void backsOffForTheApplicationsOwnDecoder() {
+        JwtDecoder mine = token -> { throw new UnsupportedOperationException(); };
+        runner.withPropertyValues("hardening.environment=test", "server.address=127.0.0.1",
+                "hardening.auth.issuers[0].issuer-uri=http://127.0.0.1:9/issuer",
+                "hardening.auth.issuers[0].jwk-set-uri=http://127.0.0.1:9/jwks",
+                "hardening.auth.issuers[0].audiences=orders-api")
+                .withBean("myDecoder", JwtDecoder.class, () -> mine).run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(ctx.getBean(JwtDecoder.class)).isSameAs(mine);
+                });
+    }
+
+    @Test
+    void backsOffForTheApplicationsOwnVerifierAndDecodesWithIt() {
+        TokenVerifier mine = TokenVerifier.builder().issuer(dev.hardening.auth.IssuerPolicy
+                .jwksUri("http://127.0.0.1:9/mine", java.net.URI.create("http://127.0.0.1:9/jwks")).audience("a").build()).build();
+        runner.withPropertyValues("hardening.environment=test", "server.address=127.0.0.1",
+                "hardening.auth.issuers[0].issuer-uri=http://127.0.0.1:9/issuer",
+                "hardening.auth.issuers[0].audiences=orders-api")
+                .withBean(TokenVerifier.class, () -> mine).run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(ctx.getBean(TokenVerifier.class)).isSameAs(mine);
+                    assertThat(ctx.getBean(JwtDecoder.class)).isInstanceOf(HardeningJwtDecoder.class);
+                });
+    }
+
+    @Test
+    void unusableIssuersAreFailLinesOfTheOneReportWithEveryOtherProblem() {
+        runner.withPropertyValues("hardening.environment=test", "server.address=127.0.0.1",
+                "spring.datasource.password=postgres",
+                "hardening.auth.issuers[0].issuer-uri=http://127.0.0.1:9/issuer",
+                "hardening.auth.issuers[1].issuer-uri=http://127.0.0.1:9/other",
+                "hardening.auth.issuers[1].audiences=orders-api",
+                "hardening.auth.issuers[1].token-type=id-token").run(ctx -> {
+                    assertThat(ctx).hasFailed();
+                    StartupRefusedException refused = find(ctx.getStartupFailure());
+                    assertThat(refused.report().lines()).filteredOn(l -> l.finding().id().equals("HS-C001"))
+                            .extracting(l -> l.finding().subject() + ": " + l.finding().detail())
+                            .satisfiesExactlyInAnyOrder(
+                                    line -> assertThat(line).startsWith("hardening.auth.issuers[0]").contains("audience: unset"),
+                                    line -> assertThat(line).startsWith("hardening.auth.issuers[1]").contains("token-type"));
+                    assertThat(refused.report().lines()).extracting(l -> l.finding().id()).contains("HS-D001");
+                });
+    }
+
+    private static StartupRefusedException find(Throwable t) {
+        for (Throwable x = t; x != null; x = x.getCause()) {
+            if (x instanceof StartupRefusedException) {
+                return (StartupRefusedException) x;
+            }
+        }
+        throw new AssertionError("no StartupRefusedException in " + t);
+    }
+}
