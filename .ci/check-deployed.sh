@@ -4,14 +4,14 @@
 set -euo pipefail
 repo=${1:-target/local-deploy}/dev/hardening
 fail=0
-newest() { ls "$1" 2>/dev/null | grep -E "$2" | sort | tail -1; }
+newest() { ls "$1" 2>/dev/null | grep -E -- "$2" | sort | tail -1; }
 for m in hardening-config hardening-auth hardening-ratelimit hardening-lifecycle hardening-micrometer; do
   d=$(ls -d "$repo/$m"/*/ 2>/dev/null | head -1)
   for kind in '[0-9]\.jar$' '-sources\.jar$' '-javadoc\.jar$' '\.pom$'; do
     [ -n "$(newest "$d" "$kind")" ] || { echo "missing: $m $kind"; fail=1; }
   done
   pom="$d$(newest "$d" '\.pom$')"
-  for tag in '<licenses>' '<scm>' '<developers>' '<url>'; do
+  for tag in '<licenses>' '<scm' '<developers>' '<url>'; do
     grep -q "$tag" "$pom" 2>/dev/null || { echo "$m POM lacks $tag"; fail=1; }
   done
   ! grep -q '<parent>' "$pom" || { echo "$m POM still needs its parent"; fail=1; }
