@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * token lower than the highest it has seen.
  *
  * <p><b>Connection.</b> The provider uses the application's own Lettuce connection (standalone,
- * Sentinel or Cluster, with the {@link {@code String} codec); it never opens or
+ * Sentinel or Cluster, with the {@code String} codec); it never opens or
  * closes one. Each command is sent asynchronously and awaited for at most the provider's
  * {@linkplain Builder#commandTimeout command timeout}, whatever the connection's own timeout.
  *
