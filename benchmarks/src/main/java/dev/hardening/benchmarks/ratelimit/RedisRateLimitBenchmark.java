@@ -39,11 +39,13 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Side by side against one redis-server this benchmark starts itself (the {@code redis-server} on the
- * PATH, on a free loopback port): our one-EVALSHA limiter, Bucket4j's Lettuce CAS proxy (GET + CAS
+ * PATH, on a free loopback port): our one-EVALSHA limiter (concurrent decisions for one key coalesced
+ * into one call), Bucket4j's Lettuce CAS proxy (GET + CAS
  * script), a Spring-Cloud-Gateway-style single Lua token bucket (two keys, whole-second Redis time), and
  * the local limiter. Every limit is huge, so every call changes state. Hot key = one key for all
- * threads; many keys = 1,000 keys picked at random. Run with {@code -t 1}, {@code -t 8}, {@code -t 32};
- * see BENCHMARKS.md for the command.
+ * threads; many keys = 1,000 keys picked at random. Run with {@code -t 1}, {@code -t 8}, {@code -t 32}
+ * and {@code -rf json}; {@code benchmarks/hotkey_chart.py} draws the hot-key results. See BENCHMARKS.md
+ * for the commands.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

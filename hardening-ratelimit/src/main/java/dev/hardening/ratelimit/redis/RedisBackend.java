@@ -176,7 +176,8 @@ public final class RedisBackend implements SharedBackend {
     /**
      * @param policy the limits to enforce
      * @return a limiter with key prefix {@value #DEFAULT_KEY_PREFIX} and fresh counters: one
-     *     {@code EVALSHA} per decision; throws {@code RateLimitUnavailableException} when Redis cannot answer
+     *     {@code EVALSHA} per decision, concurrent decisions for one key coalesced into one (see
+     *     {@link LimiterBuilder}); throws {@code RateLimitUnavailableException} when Redis cannot answer
      * @throws NullPointerException if {@code policy} is null
      */
     @Override
@@ -249,7 +250,11 @@ public final class RedisBackend implements SharedBackend {
     /**
      * Builds a limiter on a {@link RedisBackend}: one {@code EVALSHA} of a server-side token-bucket
      * script per decision (one key per caller, so Cluster-safe), every limit of the policy checked and
-     * charged atomically, time read from Redis' clock, keys named
+     * charged atomically, time read from Redis' clock. Hot keys are coalesced: while a call for a key
+     * is in flight, further decisions for that key from this limiter wait and then go together (up to
+     * 128) in one call, which takes their costs in arrival order at one instant and returns each
+     * caller's own decision, exactly what separate calls would return; a decision with no call in
+     * flight for its key is sent at once, with no batching delay. Keys are named
      * {@code <prefix><policy fingerprint>:<caller key>} and expiring once their bucket would be full
      * again. A value under the key that is not a bucket of this policy is replaced by a full bucket and
      * counted in {@link RateLimitCounters#corruptValues()}. Each option may be set once. Not thread-safe.

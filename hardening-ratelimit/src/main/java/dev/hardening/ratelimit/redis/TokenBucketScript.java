@@ -54,16 +54,16 @@ final class TokenBucketScript {
     }
 
     /**
-     * @param policy       the policy
-     * @param cost         tokens to spend
-     * @param nowMicros    a time override, or a negative value for Redis' own clock
+     * @param policy    the policy
+     * @param costs     tokens each decision spends, in arrival order (each at least 1, at least one)
+     * @param nowMicros a time override, or a negative value for Redis' own clock
      * @return the ARGV array
      */
-    static String[] arguments(RateLimitPolicy policy, long cost, long nowMicros) {
+    static String[] arguments(RateLimitPolicy policy, long[] costs, long nowMicros) {
         List<Limit> limits = policy.limits();
-        String[] args = new String[4 + 3 * limits.size()];
+        String[] args = new String[4 + 3 * limits.size() + costs.length];
         args[0] = nowMicros < 0 ? "" : Long.toString(nowMicros);
-        args[1] = Long.toString(cost);
+        args[1] = Integer.toString(costs.length);
         args[2] = policy.fingerprint();
         args[3] = Integer.toString(limits.size());
         int i = 4;
@@ -72,63 +72,73 @@ final class TokenBucketScript {
             args[i++] = Long.toString(limit.tokens());
             args[i++] = Long.toString(limit.periodMicros());
         }
+        for (long cost : costs) {
+            args[i++] = Long.toString(cost);
+        }
         return args;
     }
 
-    /** A decoded reply. */
+    /** A decoded reply: one decision per cost sent, in the same order. */
     static final class Reply {
-        private final Decision decision;
+        private final List<Decision> decisions;
         private final boolean repaired;
 
-        Reply(Decision decision, boolean repaired) {
-            this.decision = decision;
+        Reply(List<Decision> decisions, boolean repaired) {
+            this.decisions = decisions;
             this.repaired = repaired;
         }
 
-        /** @return the decision */
-        public Decision decision() {
-            return decision;
+        /** @return the decisions, in the order of the costs sent */
+        List<Decision> decisions() {
+            return decisions;
         }
 
         /** @return whether the script replaced a corrupt or foreign value */
-        public boolean repaired() {
+        boolean repaired() {
             return repaired;
         }
     }
 
     /**
-     * @param policy the policy the script ran with
-     * @param reply  the script's reply
+     * @param policy    the policy the script ran with
+     * @param decisions how many costs were sent
+     * @param reply     the script's reply
      * @return the decoded reply
      * @throws IllegalStateException if the reply does not have the expected shape
      */
-    static Reply decode(RateLimitPolicy policy, Object reply) {
+    static Reply decode(RateLimitPolicy policy, int decisions, Object reply) {
         List<Limit> limits = policy.limits();
-        if (!(reply instanceof List) || ((List<?>) reply).size() != 3 + 2 * limits.size()) {
+        int stride = 2 + 2 * limits.size();
+        if (!(reply instanceof List) || ((List<?>) reply).size() != 1 + stride * decisions) {
             throw new IllegalStateException("unexpected script reply shape");
         }
         List<?> r = (List<?>) reply;
-        boolean allowed = number(r.get(0)) == 1;
-        long waitMicros = number(r.get(1));
-        boolean repaired = number(r.get(2)) == 1;
-        List<LimitStatus> statuses = new ArrayList<>(limits.size());
-        for (int i = 0; i < limits.size(); i++) {
-            long remaining = number(r.get(3 + 2 * i));
-            long fullMicros = number(r.get(4 + 2 * i));
-            if (remaining < 0 || fullMicros < 0) {
-                throw new IllegalStateException("unexpected negative value in script reply");
+        boolean repaired = number(r.get(0)) == 1;
+        List<Decision> out = new ArrayList<>(decisions);
+        for (int d = 0; d < decisions; d++) {
+            int at = 1 + stride * d;
+            boolean allowed = number(r.get(at)) == 1;
+            long waitMicros = number(r.get(at + 1));
+            List<LimitStatus> statuses = new ArrayList<>(limits.size());
+            for (int i = 0; i < limits.size(); i++) {
+                long remaining = number(r.get(at + 2 + 2 * i));
+                long fullMicros = number(r.get(at + 3 + 2 * i));
+                if (remaining < 0 || fullMicros < 0) {
+                    throw new IllegalStateException("unexpected negative value in script reply");
+                }
+                statuses.add(new LimitStatus(limits.get(i), remaining, Duration.ofNanos(fullMicros * 1000L)));
             }
-            statuses.add(new LimitStatus(limits.get(i), remaining, Duration.ofNanos(fullMicros * 1000L)));
+            Duration retry;
+            if (allowed) {
+                retry = Duration.ZERO;
+            } else if (waitMicros < 0) {
+                retry = Decision.NEVER;
+            } else {
+                retry = Duration.ofNanos(waitMicros * 1000L);
+            }
+            out.add(Decision.of(allowed, retry, statuses, DecisionSource.REDIS));
         }
-        Duration retry;
-        if (allowed) {
-            retry = Duration.ZERO;
-        } else if (waitMicros < 0) {
-            retry = Decision.NEVER;
-        } else {
-            retry = Duration.ofNanos(waitMicros * 1000L);
-        }
-        return new Reply(Decision.of(allowed, retry, statuses, DecisionSource.REDIS), repaired);
+        return new Reply(out, repaired);
     }
 
     private static long number(Object o) {

@@ -1,13 +1,18 @@
--- Multi-limit greedy token bucket, one key, one round trip. Same integer arithmetic as a Bucket4j
--- greedy bandwidth (size + rounding error per limit), in microseconds of Redis' clock.
+-- Multi-limit greedy token bucket, one key, one round trip, one or more decisions. Same integer
+-- arithmetic as a Bucket4j greedy bandwidth (size + rounding error per limit), in microseconds of
+-- Redis' clock. Several decisions in one call (concurrent callers of one process, coalesced) are
+-- taken in order at one instant: each gets exactly what it would get from its own call at that
+-- instant, so the sum admitted never exceeds what the bucket holds.
 -- KEYS[1] bucket key
 -- ARGV[1] time override in microseconds ('' = Redis TIME; only tests pass a value)
--- ARGV[2] cost (>= 1)   ARGV[3] policy fingerprint   ARGV[4] number of limits n
--- ARGV[5..] per limit: capacity, refill tokens, refill period in microseconds
--- Returns {allowed, wait_us (-1 = never), repaired (0/1), then per limit: remaining, us_until_full}
+-- ARGV[2] number of decisions m (>= 1)   ARGV[3] policy fingerprint   ARGV[4] number of limits n
+-- ARGV[5..4+3n] per limit: capacity, refill tokens, refill period in microseconds
+-- ARGV[5+3n..4+3n+m] the cost (>= 1) of each decision, in arrival order
+-- Returns {repaired (0/1), then per decision: allowed, wait_us (-1 = never), then per limit:
+-- remaining, us_until_full}
 -- Stored value: fingerprint ':' then per limit last_refill ':' size ':' rounding_error; PX = time until full.
 local key = KEYS[1]
-local cost = tonumber(ARGV[2])
+local m = tonumber(ARGV[2])
 local fp = ARGV[3]
 local n = tonumber(ARGV[4])
 local now
@@ -119,55 +124,66 @@ for i = 1, n do
   end
 end
 
-local avail = size[1]
-for i = 2, n do
-  if size[i] < avail then
-    avail = size[i]
+-- time until limit i is full again at its current size
+local function full_in(i)
+  if size[i] >= cap[i] then
+    return 0
+  end
+  local q, r = idiv(per[i] * (cap[i] - size[i]) - err[i], rt[i])
+  if r > 0 then
+    q = q + 1
+  end
+  return q
+end
+
+local result = {repaired}
+for j = 1, m do
+  local cost = tonumber(ARGV[4 + 3 * n + j])
+  local avail = size[1]
+  for i = 2, n do
+    if size[i] < avail then
+      avail = size[i]
+    end
+  end
+  local allowed = 0
+  local wait = 0
+  if cost <= avail then
+    allowed = 1
+    for i = 1, n do
+      size[i] = size[i] - cost
+    end
+  else
+    for i = 1, n do
+      if cost > cap[i] then
+        wait = -1
+        break
+      end
+      if cost > size[i] then
+        local q, r = idiv(per[i] * (cost - size[i]) - err[i], rt[i])
+        if r > 0 then
+          q = q + 1
+        end
+        if q > wait then
+          wait = q
+        end
+      end
+    end
+  end
+  result[#result + 1] = allowed
+  result[#result + 1] = wait
+  for i = 1, n do
+    result[#result + 1] = size[i]
+    result[#result + 1] = full_in(i)
   end
 end
 
-local allowed = 0
-local wait = 0
-if cost <= avail then
-  allowed = 1
-  for i = 1, n do
-    size[i] = size[i] - cost
-  end
-else
-  for i = 1, n do
-    if cost > cap[i] then
-      wait = -1
-      break
-    end
-    if cost > size[i] then
-      local q, r = idiv(per[i] * (cost - size[i]) - err[i], rt[i])
-      if r > 0 then
-        q = q + 1
-      end
-      if q > wait then
-        wait = q
-      end
-    end
-  end
-end
-
-local result = {allowed, wait, repaired}
 local stored = {fp}
 local ttl = 0
 for i = 1, n do
-  local full_in = 0
-  if size[i] < cap[i] then
-    local q, r = idiv(per[i] * (cap[i] - size[i]) - err[i], rt[i])
-    if r > 0 then
-      q = q + 1
-    end
-    full_in = q
+  local f = full_in(i)
+  if f > ttl then
+    ttl = f
   end
-  if full_in > ttl then
-    ttl = full_in
-  end
-  result[#result + 1] = size[i]
-  result[#result + 1] = full_in
   stored[#stored + 1] = string.format('%.0f', last[i])
   stored[#stored + 1] = string.format('%.0f', size[i])
   stored[#stored + 1] = string.format('%.0f', err[i])
