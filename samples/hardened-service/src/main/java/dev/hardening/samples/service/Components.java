@@ -5,6 +5,7 @@ import dev.hardening.auth.DpopPolicy;
 import dev.hardening.auth.GitHubWebhookVerifier;
 import dev.hardening.auth.Introspection;
 import dev.hardening.auth.IssuerPolicy;
+import dev.hardening.auth.TokenProfile;
 import dev.hardening.auth.TokenVerifier;
 import dev.hardening.auth.WebhookVerifier;
 import dev.hardening.auth.dev.DevIssuer;
@@ -32,6 +33,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * finding of the same report, beside every other problem.
  */
 final class Components implements AutoCloseable {
+
+    /** The report's id of the {@code OIDC_TOKEN_TYPE} policy line. */
+    static final String TOKEN_TYPE_FINDING = "HH-T001";
 
     /** The audience the dev issuer mints for when {@code OIDC_AUDIENCE} is unset. */
     static final String DEV_AUDIENCE = "hardened-service";
@@ -87,6 +91,7 @@ final class Components implements AutoCloseable {
                     ? IssuerPolicy.jwksUri(issuer, oidc.jwksUri().get())
                     : IssuerPolicy.discovery(issuer);
             tokens.issuer(policy.audience(audience).profile(oidc.tokenType().profile()).build());
+            problems.add(tokenTypeFinding(oidc.tokenType()));
         }
         introspection(oidc, audience, problems).ifPresent(tokens::introspection);
         tokens.dpop(DpopPolicy.builder().replayCheck(dpopProofs::markIfFirst).build());
@@ -131,6 +136,16 @@ final class Components implements AutoCloseable {
                 .client(oidc.clientId().get(), oidc.clientSecret().get())
                 .audience(audience)
                 .build());
+    }
+
+    /** SAMPLE.md: the report shows the {@code OIDC_TOKEN_TYPE} policy in force. */
+    private static Finding tokenTypeFinding(TokenTypeSetting type) {
+        String detail = type.profile() == TokenProfile.RFC9068_ACCESS_TOKEN
+                ? "at+jwt: only RFC 9068 access tokens (typ at+jwt) are accepted"
+                : "any: typ absent, JWT or at+jwt accepted (an ID token for this audience passes as an access token)";
+        String fix = type.profile() == TokenProfile.RFC9068_ACCESS_TOKEN
+                ? "" : "set OIDC_TOKEN_TYPE=at+jwt once the identity provider issues RFC 9068 access tokens";
+        return Finding.pass(TOKEN_TYPE_FINDING, "Auth: token type", "OIDC_TOKEN_TYPE", detail, fix);
     }
 
     /** @return every component's own startup check, and the wiring problems, in report order */
