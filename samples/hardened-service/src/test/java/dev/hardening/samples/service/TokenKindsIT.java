@@ -169,6 +169,37 @@ class TokenKindsIT {
                 HttpResponse<String> replayOnA = get(URI.create(baseA + "/api/v1/me"),
                         with(forwarded, "Authorization", "DPoP " + token, "DPoP", other));
                 assertDpopChallenge(replayOnA, "invalid_dpop_proof", "dpop_proof_replayed");
+
+                // Redis gone: a proof remembered by one replica's memory alone could be replayed on
+                // the other, so DPoP requests fail closed; Bearer requests keep being served.
+                redis.kill();
+                String plain = idp.jwt(JOSEObjectType.JWT, "plain-user", c -> { });
+                HttpResponse<String> during = null;
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (System.nanoTime() < deadline) {
+                    during = get(URI.create(baseA + "/api/v1/me"), with(forwarded, "Authorization", "DPoP " + token,
+                            "DPoP", proof(holder, "GET", publicUrl, token)));
+                    if (during.statusCode() != 200) {
+                        break;
+                    }
+                    Thread.onSpinWait();
+                }
+                assertDpopChallenge(during, "invalid_dpop_proof", "dpop_proof_replayed");
+                HttpResponse<String> bearer = get(URI.create(baseA + "/api/v1/me"), "Authorization", "Bearer " + plain);
+                assertThat(bearer.statusCode()).as("Bearer while Redis is down: " + bearer.body()).isEqualTo(200);
+
+                redis.restart();
+                HttpResponse<String> after = null;
+                deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (System.nanoTime() < deadline) {
+                    after = get(URI.create(baseB + "/api/v1/me"), with(forwarded, "Authorization", "DPoP " + token,
+                            "DPoP", proof(holder, "GET", publicUrl, token)));
+                    if (after.statusCode() == 200) {
+                        break;
+                    }
+                    Thread.onSpinWait();
+                }
+                assertThat(after.statusCode()).as("DPoP served again once Redis is back: " + after.body()).isEqualTo(200);
             }
         }
     }
@@ -270,17 +301,17 @@ class TokenKindsIT {
             URI me = URI.create(base + "/api/v1/me");
 
             HttpResponse<String> at = get(me, "Authorization", "Bearer "
-                    + idp.jwt(new JOSEObjectType("at+jwt"), "at-user", c -> { }));
+                    + idp.jwt(new JOSEObjectType("at+jwt"), "at-user", c -> c.claim("client_id", "web")));
             assertThat(at.statusCode()).as(at.body()).isEqualTo(200);
             assertThat(at.body()).contains("\"sub\":\"at-user\"");
             HttpResponse<String> mediaType = get(me, "Authorization", "Bearer "
-                    + idp.jwt(new JOSEObjectType("application/AT+JWT"), "at-user", c -> { }));
+                    + idp.jwt(new JOSEObjectType("application/AT+JWT"), "at-user", c -> c.claim("client_id", "web")));
             assertThat(mediaType.statusCode()).as(mediaType.body()).isEqualTo(200);
 
-            assertBearerInvalid(get(me, "Authorization", "Bearer " + idp.jwt(JOSEObjectType.JWT, "id-user", c -> { })),
-                    "wrong_token_type");
-            assertBearerInvalid(get(me, "Authorization", "Bearer " + idp.jwt(null, "id-user", c -> { })),
-                    "wrong_token_type");
+            assertBearerInvalid(get(me, "Authorization", "Bearer "
+                    + idp.jwt(JOSEObjectType.JWT, "id-user", c -> c.claim("client_id", "web"))), "wrong_token_type");
+            assertBearerInvalid(get(me, "Authorization", "Bearer "
+                    + idp.jwt(null, "id-user", c -> c.claim("client_id", "web"))), "wrong_token_type");
         }
         try (ServiceProcess p = ServiceProcess.start(testEnv(), dir("any"))) {
             String base = p.awaitListening(BOOT);
