@@ -2,9 +2,11 @@ package dev.hardening.samples.service;
 
 import dev.hardening.auth.CorsPolicy;
 import dev.hardening.auth.DpopPolicy;
+import dev.hardening.auth.DpopReplayCheck;
 import dev.hardening.auth.GitHubWebhookVerifier;
 import dev.hardening.auth.Introspection;
 import dev.hardening.auth.IssuerPolicy;
+import dev.hardening.auth.TokenProfile;
 import dev.hardening.auth.TokenVerifier;
 import dev.hardening.auth.WebhookVerifier;
 import dev.hardening.auth.dev.DevIssuer;
@@ -20,6 +22,7 @@ import dev.hardening.ratelimit.DedupStore;
 import dev.hardening.ratelimit.RateLimiting;
 import dev.hardening.ratelimit.redis.RedisBackend;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,6 +36,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class Components implements AutoCloseable {
 
+    /** The report's id of the {@code OIDC_TOKEN_TYPE} policy line. */
+    static final String TOKEN_TYPE_FINDING = "HH-T001";
+
     /** The audience the dev issuer mints for when {@code OIDC_AUDIENCE} is unset. */
     static final String DEV_AUDIENCE = "hardened-service";
 
@@ -42,20 +48,22 @@ final class Components implements AutoCloseable {
     final WebhookVerifier github;
     final CorsPolicy cors;
     final RateLimiting rateLimiting;
+    private final Optional<RedisBackend> redis;
     final DedupStore deliveries;
     final MetricsRoute metrics;
     private final List<Finding> wiringFindings;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Components(AppEnvironment environment, TokenVerifier verifier, Optional<DevIssuer> devIssuer,
-                       WebhookVerifier github, CorsPolicy cors, RateLimiting rateLimiting, DedupStore deliveries,
-                       MetricsRoute metrics, List<Finding> wiringFindings) {
+                       WebhookVerifier github, CorsPolicy cors, RateLimiting rateLimiting, Optional<RedisBackend> redis,
+                       DedupStore deliveries, MetricsRoute metrics, List<Finding> wiringFindings) {
         this.environment = environment;
         this.verifier = verifier;
         this.devIssuer = devIssuer;
         this.github = github;
         this.cors = cors;
         this.rateLimiting = rateLimiting;
+        this.redis = redis;
         this.deliveries = deliveries;
         this.metrics = metrics;
         this.wiringFindings = List.copyOf(wiringFindings);
@@ -69,7 +77,8 @@ final class Components implements AutoCloseable {
 
         RateLimiting.Builder limits = RateLimiting.builder().policy(s.rateLimit()).fallback(s.rateLimitFallback());
         s.rateLimitBackend().ifPresent(limits::backend);
-        s.redisUri().map(RedisBackend::connect).ifPresent(limits::shared);
+        Optional<RedisBackend> redis = s.redisUri().map(RedisBackend::connect);
+        redis.ifPresent(limits::shared);
         s.trustedProxies().ifPresent(limits::trustedProxies);
         RateLimiting rateLimiting = limits.build();
         metrics.bind(rateLimiting);
@@ -87,9 +96,10 @@ final class Components implements AutoCloseable {
                     ? IssuerPolicy.jwksUri(issuer, oidc.jwksUri().get())
                     : IssuerPolicy.discovery(issuer);
             tokens.issuer(policy.audience(audience).profile(oidc.tokenType().profile()).build());
+            problems.add(tokenTypeFinding(oidc.tokenType()));
         }
         introspection(oidc, audience, problems).ifPresent(tokens::introspection);
-        tokens.dpop(DpopPolicy.builder().replayCheck(dpopProofs::markIfFirst).build());
+        tokens.dpop(DpopPolicy.builder().replayCheck(replayCheck(redis, dpopProofs)).build());
         Optional<DevIssuer> devIssuer = Optional.empty();
         if (!env.isProduction()) {
             DevIssuer dev = DevIssuer.create(DevSecretStore.forEnvironment(env, DevSecretStore.DEFAULT_DIRECTORY),
@@ -107,7 +117,39 @@ final class Components implements AutoCloseable {
                 .allowMethods(s.cors().methods().toArray(new String[0]))
                 .allowHeaders(s.cors().headers().toArray(new String[0]))
                 .build();
-        return new Components(env, verifier, devIssuer, github, cors, rateLimiting, deliveries, metrics, problems);
+        return new Components(env, verifier, devIssuer, github, cors, rateLimiting, redis, deliveries, metrics,
+                problems);
+    }
+
+    /**
+     * The DPoP replay check. With Redis, it fails closed while Redis is disconnected: the shared
+     * store would answer from this replica's memory alone, and a proof used here could then be
+     * replayed on another replica (SAMPLE.md: a replay fails on every replica). The verifier turns
+     * the exception into a 401 {@code invalid_dpop_proof}; Bearer tokens are unaffected.
+     */
+    private static DpopReplayCheck replayCheck(Optional<RedisBackend> redis, DedupStore proofs) {
+        if (redis.isEmpty()) {
+            return proofs::markIfFirst;
+        }
+        RedisBackend backend = redis.get();
+        return id -> {
+            if (!backend.isConnected()) {
+                throw new IllegalStateException("DPoP replay store unavailable: Redis is not connected");
+            }
+            return proofs.markIfFirst(id);
+        };
+    }
+
+    /**
+     * Waits, at most {@code timeout}, for the Redis connection when {@code REDIS_URI} is set, so
+     * that the first requests already share rate limits and DPoP proof ids across replicas.
+     *
+     * @param timeout the longest wait
+     * @return true when there is no Redis or it is connected
+     * @throws InterruptedException if interrupted while waiting
+     */
+    boolean awaitRedis(Duration timeout) throws InterruptedException {
+        return redis.isEmpty() || redis.get().awaitConnected(timeout);
     }
 
     private static Optional<Introspection> introspection(ServiceSettings.Oidc oidc, String audience, List<Finding> problems) {
@@ -131,6 +173,16 @@ final class Components implements AutoCloseable {
                 .client(oidc.clientId().get(), oidc.clientSecret().get())
                 .audience(audience)
                 .build());
+    }
+
+    /** SAMPLE.md: the report shows the {@code OIDC_TOKEN_TYPE} policy in force. */
+    private static Finding tokenTypeFinding(TokenTypeSetting type) {
+        String detail = type.profile() == TokenProfile.RFC9068_ACCESS_TOKEN
+                ? "at+jwt: only RFC 9068 access tokens (typ at+jwt) are accepted"
+                : "any: typ absent, JWT or at+jwt accepted (an ID token for this audience passes as an access token)";
+        String fix = type.profile() == TokenProfile.RFC9068_ACCESS_TOKEN
+                ? "" : "set OIDC_TOKEN_TYPE=at+jwt once the identity provider issues RFC 9068 access tokens";
+        return Finding.pass(TOKEN_TYPE_FINDING, "Auth: token type", "OIDC_TOKEN_TYPE", detail, fix);
     }
 
     /** @return every component's own startup check, and the wiring problems, in report order */

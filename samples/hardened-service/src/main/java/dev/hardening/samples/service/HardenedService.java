@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 
 /**
  * The reference service of SAMPLE.md, in the order a boot must happen:
@@ -33,6 +34,9 @@ public final class HardenedService {
 
     /** Exit status for configuration errors (sysexits.h EX_CONFIG). */
     public static final int EX_CONFIG = 78;
+
+    /** The longest wait for Redis before the port opens (a Redis that is down does not block the boot). */
+    static final Duration REDIS_AT_BOOT = Duration.ofSeconds(5);
 
     /** The audience the dev issuer mints for when {@code OIDC_AUDIENCE} is unset. */
     static final String DEV_AUDIENCE = Components.DEV_AUDIENCE;
@@ -105,6 +109,14 @@ public final class HardenedService {
         out.flush();
 
         shutdown.install();
+        try {
+            if (!components.awaitRedis(REDIS_AT_BOOT)) {
+                err.println("REDIS_URI: not connected within " + REDIS_AT_BOOT.toSeconds() + " s; rate limits use "
+                        + "RATE_LIMIT_FALLBACK and DPoP-bound requests are refused until it is");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         try {
             server.start();
         } catch (UncheckedIOException e) {
