@@ -9,6 +9,7 @@ import dev.hardening.auth.VerifiedToken;
 import dev.hardening.config.TimeSource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -116,9 +117,11 @@ final class VerifiedTokenCache {
     /**
      * @param token         the token as presented
      * @param maxTokenBytes the verifier's size cap
-     * @return the digest of the token's characters, or null when the token is never cached: empty,
-     *         over the size cap, or holding a character outside ASCII (no verified token has one, and
-     *         hashing only the low byte would let two different tokens share a digest)
+     * @return the digest of the token's characters, or null when the token is never cached: empty or
+     *         over the size cap. A character outside ASCII is hashed as {@code '?'} (a {@link String}) or
+     *         makes the result null (another {@link CharSequence}): either way no cached token, which
+     *         holds only base64url characters and dots, can match it. Never the low byte alone, which
+     *         would let a different text share a cached token's digest
      */
     static Digest digest(CharSequence token, int maxTokenBytes) {
         int n = token.length();
@@ -128,20 +131,26 @@ final class VerifiedTokenCache {
         Hasher h = HASHERS.get();
         MessageDigest md = h.sha256;
         byte[] buf = h.buffer;
-        int filled = 0;
-        for (int i = 0; i < n; i++) {
-            char c = token.charAt(i);
-            if (c > 0x7F) {
-                md.reset();
-                return null;
+        if (token instanceof String) {
+            // One bulk copy. Every character outside ASCII becomes '?', which no verified token holds
+            // (only base64url and '.'), so such a text can never share a digest with a cached token.
+            md.update(((String) token).getBytes(StandardCharsets.US_ASCII));
+        } else {
+            int filled = 0;
+            for (int i = 0; i < n; i++) {
+                char c = token.charAt(i);
+                if (c > 0x7F) {
+                    md.reset();
+                    return null;
+                }
+                buf[filled++] = (byte) c;
+                if (filled == buf.length) {
+                    md.update(buf, 0, filled);
+                    filled = 0;
+                }
             }
-            buf[filled++] = (byte) c;
-            if (filled == buf.length) {
-                md.update(buf, 0, filled);
-                filled = 0;
-            }
+            md.update(buf, 0, filled);
         }
-        md.update(buf, 0, filled);
         try {
             md.digest(buf, 0, 32);
         } catch (java.security.DigestException e) {
