@@ -34,6 +34,11 @@ import java.util.concurrent.CompletableFuture;
  * tokens (anything that is not three base64url segments) are checked by RFC 7662 introspection
  * when {@link Builder#introspection(Introspection)} is set, and rejected otherwise.
  *
+ * <p>A token verified once is remembered ({@link TokenCache}, on by default, by the SHA-256 digest
+ * of the token, never the token): presented again it skips parsing and the signature, while its
+ * time claims, its issuer's policy and the presence of its key in the issuer's key set are checked
+ * on every presentation, and a DPoP proof is checked in full every time.
+ *
  * <p>Implementations are thread-safe. Keys are fetched lazily; {@link #warmUp()} starts fetching
  * early without blocking. {@link #close()} stops background refreshes.
  */
@@ -118,6 +123,7 @@ public interface TokenVerifier extends StartupCheck, AutoCloseable {
         private DpopPolicy dpop;
         private Introspection introspection;
         private ProviderConnection connection;
+        private TokenCache tokenCache;
         private final List<JwksListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -205,6 +211,18 @@ public interface TokenVerifier extends StartupCheck, AutoCloseable {
         }
 
         /**
+         * @param value the verified-token cache; default {@link TokenCache#defaults()} (on, {@value
+         *              TokenCache#DEFAULT_MAXIMUM_SIZE} tokens); {@link TokenCache#disabled()} verifies
+         *              every presentation in full
+         * @return this builder
+         * @throws IllegalStateException if already set
+         */
+        public Builder tokenCache(TokenCache value) {
+            this.tokenCache = Checks.setOnce(tokenCache, value, "tokenCache");
+            return this;
+        }
+
+        /**
          * @param value receives JWKS events of every issuer; may be called several times
          * @return this builder
          */
@@ -228,7 +246,8 @@ public interface TokenVerifier extends StartupCheck, AutoCloseable {
                     List.copyOf(listeners),
                     dpop == null ? DpopPolicy.defaults() : dpop,
                     java.util.Optional.ofNullable(introspection),
-                    connection == null ? ProviderConnection.defaults() : connection);
+                    connection == null ? ProviderConnection.defaults() : connection,
+                    tokenCache == null ? TokenCache.defaults() : tokenCache);
         }
     }
 }

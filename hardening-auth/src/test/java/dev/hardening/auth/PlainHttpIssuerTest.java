@@ -15,7 +15,8 @@ class PlainHttpIssuerTest {
 
     private static Finding keysFinding(IssuerPolicy policy, AppEnvironment env) {
         try (TokenVerifier v = TokenVerifier.builder().issuer(policy).build()) {
-            List<Finding> findings = v.findings(env);
+            // One finding about the issuer's keys; the verified-token cache has its own (HA-A005).
+            List<Finding> findings = v.findings(env).stream().filter(f -> !f.id().equals("HA-A005")).toList();
             assertThat(findings).hasSize(1);
             return findings.get(0);
         }

@@ -11,6 +11,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.hardening.auth.IssuerPolicy;
+import dev.hardening.auth.TokenCache;
 import dev.hardening.auth.TokenVerifier;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -43,6 +44,12 @@ import org.openjdk.jmh.annotations.TearDown;
  * key and checking issuer, audience and required exp/iat/sub; beside raw JCA
  * {@code Signature.verify} of the same token's signing input (a new {@code Signature} per call,
  * the default JDK providers).
+ *
+ * <p>{@code *Ours} is a first verification: that verifier has its verified-token cache off
+ * ({@link TokenCache#disabled()}), so every call parses and checks the signature, as for a token
+ * never seen before. {@code rs256OursRepeat} is the same token presented again to a verifier with
+ * the cache on (the default): the token's SHA-256 digest, one Caffeine lookup, and the time,
+ * policy and key checks of a hit.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -50,6 +57,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class TokenVerifyBenchmark {
 
     private TokenVerifier ours;
+    private TokenVerifier oursCached;
     private DefaultJWTProcessor<SecurityContext> nimbusRs;
     private DefaultJWTProcessor<SecurityContext> nimbusEs;
     private JwtConsumer jose4jRs;
@@ -115,6 +123,10 @@ public class TokenVerifyBenchmark {
         String all = AuthFixtures.jwks(rsa, ec).replaceFirst("]}$", "," + AuthFixtures.ed25519Jwk(ed, "ed1") + "]}");
         ours = TokenVerifier.builder()
                 .issuer(IssuerPolicy.staticKeys(AuthFixtures.ISSUER, all).audience(AuthFixtures.AUDIENCE).build())
+                .tokenCache(TokenCache.disabled())
+                .build();
+        oursCached = TokenVerifier.builder()
+                .issuer(IssuerPolicy.staticKeys(AuthFixtures.ISSUER, all).audience(AuthFixtures.AUDIENCE).build())
                 .build();
         nimbusRs = nimbus(JWSAlgorithm.RS256, new JWKSet(rsa.toPublicJWK()));
         nimbusEs = nimbus(JWSAlgorithm.ES256, new JWKSet(ec.toPublicJWK()));
@@ -131,6 +143,9 @@ public class TokenVerifyBenchmark {
         ours.verify(rs256);
         ours.verify(es256);
         ours.verify(eddsa);
+        if (oursCached.verify(rs256) != oursCached.verify(rs256)) {
+            throw new IllegalStateException("the repeated token was not answered from the cache");
+        }
         nimbusRs.process(rs256, null);
         nimbusEs.process(es256, null);
         jose4jRs.processToClaims(rs256);
@@ -144,11 +159,17 @@ public class TokenVerifyBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() {
         ours.close();
+        oursCached.close();
     }
 
     @Benchmark
     public Object rs256Ours() {
         return ours.verify(rs256);
+    }
+
+    @Benchmark
+    public Object rs256OursRepeat() {
+        return oursCached.verify(rs256);
     }
 
     @Benchmark

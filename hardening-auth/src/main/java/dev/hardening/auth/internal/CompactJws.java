@@ -177,11 +177,12 @@ final class CompactJws {
      * Finds the keys for {@code kid} (at most a few for a kid-less token) and verifies the signature.
      *
      * @param keys the issuer's keys (key policy already applied)
+     * @return the key whose signature verified
      * @throws InvalidTokenException    {@link RejectionReason#UNKNOWN_KEY}, {@link RejectionReason#ALGORITHM_NOT_ALLOWED}
      *                                  (the key does not fit the algorithm) or {@link RejectionReason#BAD_SIGNATURE}
      * @throws dev.hardening.auth.KeysUnavailableException if the keys cannot be obtained
      */
-    void verifySignature(KeyProvider keys) {
+    VerificationKey verifySignature(KeyProvider keys) {
         List<VerificationKey> candidates = keys.candidates(kid, alg);
         if (candidates.isEmpty()) {
             throw reject(RejectionReason.UNKNOWN_KEY, kid == null ? "no key of the issuer fits the algorithm"
@@ -193,7 +194,7 @@ final class CompactJws {
             if (k.supports(alg)) {
                 fits = true;
                 if (k.verify(alg, signingInput, signature)) {
-                    return;
+                    return k;
                 }
             }
         }

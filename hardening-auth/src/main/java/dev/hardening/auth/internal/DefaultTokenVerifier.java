@@ -10,6 +10,7 @@ import dev.hardening.auth.JwksListener;
 import dev.hardening.auth.JwksSettings;
 import dev.hardening.auth.JwksStatus;
 import dev.hardening.auth.RejectionReason;
+import dev.hardening.auth.TokenCache;
 import dev.hardening.auth.TokenProfile;
 import dev.hardening.auth.TokenVerifier;
 import dev.hardening.auth.VerifiedToken;
@@ -47,7 +48,14 @@ public final class DefaultTokenVerifier implements TokenVerifier {
 
     private static final Set<String> ID_TOKEN_ONLY_CLAIMS = Set.of("nonce", "at_hash", "c_hash");
 
+    /** Finding id naming the verified-token cache (on, with its bound, or off). */
+    public static final String TOKEN_CACHE_FINDING = "HA-A005";
+
     private record Issuer(IssuerPolicy policy, KeyProvider keys) {
+    }
+
+    /** A verified token with what verified it: the issuer and the key whose signature held. */
+    private record Verified(VerifiedToken token, Issuer issuer, VerificationKey key) {
     }
 
     private final Map<String, Issuer> issuers = new LinkedHashMap<>();
@@ -58,6 +66,8 @@ public final class DefaultTokenVerifier implements TokenVerifier {
     private final DpopProofVerifier dpop;
     private final Optional<Introspection> introspectionSettings;
     private final Optional<Introspector> introspector;
+    private final TokenCache tokenCacheSettings;
+    private final Optional<VerifiedTokenCache> tokenCache;
 
     /**
      * Builds a verifier from the builder's options, re-checking every one of them, so that this
@@ -99,6 +109,32 @@ public final class DefaultTokenVerifier implements TokenVerifier {
     public static TokenVerifier create(List<IssuerPolicy> policies, TimeSource time, int maxTokenBytes,
                                        JwksSettings settings, List<JwksListener> listeners, DpopPolicy dpop,
                                        Optional<Introspection> introspection, ProviderConnection connection) {
+        return create(policies, time, maxTokenBytes, settings, listeners, dpop, introspection, connection,
+                TokenCache.defaults());
+    }
+
+    /**
+     * As {@link #create(List, TimeSource, int, JwksSettings, List, DpopPolicy, Optional, ProviderConnection)},
+     * with the verified-token cache.
+     *
+     * @param policies      trusted issuers, at least one, each issuer once
+     * @param time          the time source
+     * @param maxTokenBytes size cap
+     * @param settings      JWKS settings
+     * @param listeners     event listeners
+     * @param dpop          the DPoP policy
+     * @param introspection introspection for opaque tokens, if any
+     * @param connection    how the provider is reached
+     * @param tokenCache    the verified-token cache settings
+     * @return the verifier; nothing is fetched yet
+     * @throws IllegalStateException    if there is no issuer
+     * @throws IllegalArgumentException if an issuer appears twice or the size cap is out of range
+     * @throws NullPointerException     if an argument is null
+     */
+    public static TokenVerifier create(List<IssuerPolicy> policies, TimeSource time, int maxTokenBytes,
+                                       JwksSettings settings, List<JwksListener> listeners, DpopPolicy dpop,
+                                       Optional<Introspection> introspection, ProviderConnection connection,
+                                       TokenCache tokenCache) {
         List<IssuerPolicy> issuers = List.copyOf(Checks.notNull(policies, "issuer"));
         if (issuers.isEmpty()) {
             throw new IllegalStateException("issuer: none (expected: at least one trusted issuer)");
@@ -110,14 +146,18 @@ public final class DefaultTokenVerifier implements TokenVerifier {
         return new DefaultTokenVerifier(issuers, Checks.notNull(time, "timeSource"), maxTokenBytes,
                 Checks.notNull(settings, "jwks"), List.copyOf(Checks.notNull(listeners, "listener")),
                 Checks.notNull(dpop, "dpop"), Checks.notNull(introspection, "introspection"),
-                Checks.notNull(connection, "connection"));
+                Checks.notNull(connection, "connection"), Checks.notNull(tokenCache, "tokenCache"));
     }
 
     private DefaultTokenVerifier(List<IssuerPolicy> policies, TimeSource time, int maxTokenBytes, JwksSettings settings,
                                  List<JwksListener> listeners, DpopPolicy dpop, Optional<Introspection> introspection,
-                                 ProviderConnection connection) {
+                                 ProviderConnection connection, TokenCache tokenCache) {
         Objects.requireNonNull(policies);
         this.time = time;
+        this.tokenCacheSettings = tokenCache;
+        this.tokenCache = tokenCache.enabled()
+                ? Optional.of(new VerifiedTokenCache(tokenCache.maximumSize(), time, this::currentPolicy))
+                : Optional.empty();
         this.maxTokenBytes = maxTokenBytes;
         this.dpopPolicy = dpop;
         this.dpop = new DpopProofVerifier(dpop, time);
@@ -157,7 +197,7 @@ public final class DefaultTokenVerifier implements TokenVerifier {
         Objects.requireNonNull(request, "request");
         CharSequence token = request.token();
         VerifiedToken verified = introspector.isPresent() && !jwtShaped(token)
-                ? introspectOpaque(token) : doVerify(token, Optional.empty());
+                ? introspectOpaque(token) : verifyJwt(token);
         Optional<String> jkt = boundKey(verified.claims());
         if (request.scheme() == TokenRequest.Scheme.BEARER) {
             if (jkt.isPresent()) {
@@ -171,6 +211,43 @@ public final class DefaultTokenVerifier implements TokenVerifier {
         }
         dpop.verify(request, token, jkt.get());
         return verified;
+    }
+
+    /**
+     * A JWT through the verified-token cache when it is on: a hit skips parsing and the signature
+     * (the cache re-checks time, policy and key); a miss verifies in full and admits the token only
+     * when every check passed. Scheme and DPoP proof checks stay with the caller, on every request.
+     */
+    private VerifiedToken verifyJwt(CharSequence token) {
+        if (tokenCache.isEmpty()) {
+            return doVerify(token, Optional.empty()).token();
+        }
+        VerifiedTokenCache cache = tokenCache.get();
+        VerifiedTokenCache.Digest digest = VerifiedTokenCache.digest(token, maxTokenBytes);
+        if (digest == null) {
+            return doVerify(token, Optional.empty()).token();
+        }
+        VerifiedToken hit = cache.lookup(digest);
+        if (hit != null) {
+            return hit;
+        }
+        Verified v = doVerify(token, Optional.empty());
+        cache.admit(digest, v.token(), v.issuer().policy(), v.issuer().keys(), v.key());
+        return v.token();
+    }
+
+    /** @return the policy applied now to an issuer, or null when it is not trusted */
+    private IssuerPolicy currentPolicy(String iss) {
+        Issuer i = issuers.get(iss);
+        return i == null ? null : i.policy();
+    }
+
+    /**
+     * @return the verified-token cache's counters, or empty when the cache is off (for this
+     *         module's tests and diagnostics; not an API)
+     */
+    public Optional<TokenCacheStats> tokenCacheStats() {
+        return tokenCache.map(VerifiedTokenCache::stats);
     }
 
     private VerifiedToken introspectOpaque(CharSequence token) {
@@ -226,14 +303,14 @@ public final class DefaultTokenVerifier implements TokenVerifier {
         if (expectedNonce == null || expectedNonce.isEmpty()) {
             throw new IllegalArgumentException("expectedNonce: empty (expected: the nonce sent in the request)");
         }
-        return doVerify(token, Optional.of(expectedNonce));
+        return doVerify(token, Optional.of(expectedNonce)).token();
     }
 
     private static InvalidTokenException reject(RejectionReason reason, String message) {
         return new InvalidTokenException(reason, message);
     }
 
-    private VerifiedToken doVerify(CharSequence token, Optional<String> nonce) {
+    private Verified doVerify(CharSequence token, Optional<String> nonce) {
         CompactJws jws = CompactJws.parse(token, maxTokenBytes);
         Map<String, Object> rawClaims = CompactJws.json(jws.payload(), "payload");
         RegisteredClaims claims = RegisteredClaims.of(rawClaims);
@@ -251,8 +328,8 @@ public final class DefaultTokenVerifier implements TokenVerifier {
         if (nonce.isPresent() && policy.profile() != TokenProfile.ID_TOKEN) {
             throw reject(RejectionReason.WRONG_TOKEN_TYPE, "the issuer is not configured for ID tokens");
         }
-        jws.verifySignature(issuer.keys());
-        return checkClaims(policy, claims, rawClaims, jws.alg(), jws.kid(), jws.typ(), nonce);
+        VerificationKey key = jws.verifySignature(issuer.keys());
+        return new Verified(checkClaims(policy, claims, rawClaims, jws.alg(), jws.kid(), jws.typ(), nonce), issuer, key);
     }
 
     private static String normalizedTyp(String typ) {
@@ -434,6 +511,15 @@ public final class DefaultTokenVerifier implements TokenVerifier {
                         + " (answers cached at most " + i.cacheTtl().toSeconds() + " s); audience " + i.audiences(), ""));
             }
         });
+        if (tokenCacheSettings.enabled()) {
+            out.add(Finding.pass(TOKEN_CACHE_FINDING, rule, "verified-token cache", "on: up to "
+                    + tokenCacheSettings.maximumSize() + " verified tokens remembered by the SHA-256 digest of the "
+                    + "token (never the token); exp/nbf/iat re-checked on every hit; an entry dies when its key leaves "
+                    + "the issuer's key set or the issuer's policy changes; DPoP proofs checked on every request", ""));
+        } else {
+            out.add(Finding.pass(TOKEN_CACHE_FINDING, rule, "verified-token cache", "off: every presentation of a "
+                    + "token is verified in full (signature included)", ""));
+        }
         return out;
     }
 }

@@ -26,6 +26,25 @@ record KeySet(List<VerificationKey> keys, Map<String, List<VerificationKey>> byK
         return new KeySet(List.copyOf(keys), Collections.unmodifiableMap(byKid), fetchedAt, fetchedNanos, ttl);
     }
 
+    /** @return this set's key equal to {@code key} (the same object first), or null when it has none */
+    VerificationKey find(VerificationKey key) {
+        List<VerificationKey> same = key.kid() == null ? keys : byKid.get(key.kid());
+        if (same == null) {
+            return null;
+        }
+        for (VerificationKey k : same) {
+            if (k == key) {
+                return k;
+            }
+        }
+        for (VerificationKey k : same) {
+            if (k.sameKey(key)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
     /** @return nanoseconds since the fetch, by the monotonic reading {@code nowNanos} */
     long ageNanos(long nowNanos) {
         return nowNanos - fetchedNanos;

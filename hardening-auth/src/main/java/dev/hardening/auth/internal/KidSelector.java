@@ -93,6 +93,11 @@ final class KidSelector implements KeyProvider, JwksLayer {
         return List.of();
     }
 
+    @Override
+    public VerificationKey stillPublished(VerificationKey key) {
+        return below.keys().find(key);
+    }
+
     /** @return an upper bound of the remembered unknown kids, after pending evictions */
     long unknownKidsRemembered() {
         unknown.cleanUp();

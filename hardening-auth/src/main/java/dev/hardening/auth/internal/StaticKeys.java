@@ -55,6 +55,16 @@ final class StaticKeys implements KeyProvider {
     }
 
     @Override
+    public VerificationKey stillPublished(VerificationKey key) {
+        for (VerificationKey k : keys) {
+            if (k == key || k.sameKey(key)) {
+                return k;
+            }
+        }
+        return null;
+    }
+
+    @Override
     public JwksStatus status() {
         List<String> ids = new ArrayList<>();
         for (VerificationKey k : keys) {

@@ -90,6 +90,17 @@ final class VerificationKey {
         }
     }
 
+    /**
+     * @param other another key
+     * @return whether both are the same published key: kid, family, JWK {@code alg}, curve and
+     *         public key material all equal (a refreshed key set holds new objects for unchanged keys)
+     */
+    boolean sameKey(VerificationKey other) {
+        return other == this || (family == other.family && Objects.equals(kid, other.kid)
+                && Objects.equals(algHint, other.algHint) && Objects.equals(curve, other.curve)
+                && Arrays.equals(key.getEncoded(), other.key.getEncoded()));
+    }
+
     /** Rejects psychic signatures and wrong lengths before the JCA sees them: r, s in [1, n-1]. */
     private boolean legalEcdsa(JwsAlgorithm alg, byte[] signature) {
         int n = alg.coordinateBytes();
