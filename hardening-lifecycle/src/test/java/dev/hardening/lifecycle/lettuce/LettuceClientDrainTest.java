@@ -8,7 +8,6 @@ import dev.hardening.lifecycle.DrainParticipant;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -24,12 +23,9 @@ class LettuceClientDrainTest {
         assertThat(drain.name()).isEqualTo("redis");
         assertThat(drain.inFlight()).isEqualTo(-1);
 
-        long start = System.nanoTime();
-        assertThat(drain.drain(Deadline.after(Duration.ofSeconds(10)))).isTrue();
-        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-
-        // Lettuce's own shutdown() waits a 2 s quiet period; ours has none.
-        assertThat(tookMillis).isLessThan(1_900);
+        // Lettuce's own shutdown() waits a 2 s quiet period; ours has none, so it reports the client
+        // closed inside a deadline shorter than that quiet period (no stopwatch in the test).
+        assertThat(drain.drain(Deadline.after(Duration.ofMillis(1_900)))).isTrue();
         assertThat(drain.inFlight()).isZero();
         assertThatThrownBy(() -> client.connect()).isInstanceOf(IllegalStateException.class);
     }
