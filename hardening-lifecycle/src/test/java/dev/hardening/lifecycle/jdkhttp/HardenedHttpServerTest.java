@@ -239,8 +239,14 @@ class HardenedHttpServerTest {
         HardenedHttpServer s = start(HardenedHttpServer.builder(ANY_PORT).maxConcurrentBodyReads(1));
         try (RawConnection first = new RawConnection(port(s))) {
             first.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab");
-            // once the server has read the first head its body holds the only slot: poll with a deadline
+            // wait (with a deadline) until the server has taken the first request: a probe sent
+            // earlier could take the only slot itself and make the first request the 503
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (s.inFlight() == 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(s.inFlight()).as("the first request is being read").isEqualTo(1);
+            // its body now holds the only slot: poll with a deadline
             RawConnection.Response second = null;
             while (System.nanoTime() < deadline && (second == null || second.status() != 503)) {
                 try (RawConnection c = new RawConnection(port(s))) {
