@@ -129,12 +129,37 @@ public final class RawHttp implements AutoCloseable {
      * @throws IOException if the connection fails or closes before a full response
      */
     public Response get(String path, boolean close) throws IOException {
-        String req = "GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n";
-        out.write(req.getBytes(StandardCharsets.ISO_8859_1));
+        send("GET " + path + " HTTP/1.1\r\nHost: localhost\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n");
+        Response r = read();
+        if (r == null) {
+            throw new IOException("connection closed before a response");
+        }
+        return r;
+    }
+
+    /**
+     * Sends exactly these bytes (ISO-8859-1), for malformed or partial requests.
+     *
+     * @param raw the bytes to send
+     * @return this
+     * @throws IOException if the connection fails
+     */
+    public RawHttp send(String raw) throws IOException {
+        out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
         out.flush();
+        return this;
+    }
+
+    /**
+     * Reads the next response (bodies with {@code Content-Length} only).
+     *
+     * @return the response, or {@code null} if the connection ended before a status line
+     * @throws IOException if the connection fails or closes in the body
+     */
+    public Response read() throws IOException {
         String status = line();
         if (status == null) {
-            throw new IOException("connection closed before a response");
+            return null;
         }
         Map<String, String> headers = new TreeMap<>();
         for (String h = line(); h != null && !h.isEmpty(); h = line()) {

@@ -1,5 +1,6 @@
 package dev.hardening.lifecycle.jdkhttp;
 
+import dev.hardening.lifecycle.RawHttp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -76,7 +77,7 @@ class HardenedHttpServerTest {
         return s.getAddress().getPort();
     }
 
-    private static void assertProblem(RawConnection.Response r, int status) {
+    private static void assertProblem(RawHttp.Response r, int status) {
         assertThat(r).isNotNull();
         assertThat(r.status()).isEqualTo(status);
         assertThat(r.header("content-type")).isEqualTo("application/problem+json");
@@ -125,13 +126,13 @@ class HardenedHttpServerTest {
     @Test
     void servesRequestsWithBodiesOnAKeptAliveConnection() throws IOException {
         HardenedHttpServer s = start(HardenedHttpServer.builder(ANY_PORT));
-        try (RawConnection c = new RawConnection(port(s))) {
+        try (RawHttp c = RawHttp.connect(port(s))) {
             for (int i = 0; i < 3; i++) {
-                RawConnection.Response r = c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello").read();
+                RawHttp.Response r = c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello").read();
                 assertThat(r.status()).isEqualTo(200);
                 assertThat(r.body()).isEqualTo("got 5");
             }
-            RawConnection.Response chunked = c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n").read();
+            RawHttp.Response chunked = c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n").read();
             assertThat(chunked.body()).isEqualTo("got 3");
         }
     }
@@ -148,30 +149,30 @@ class HardenedHttpServerTest {
             "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
         };
         for (String request : malformed) {
-            try (RawConnection c = new RawConnection(port)) {
-                RawConnection.Response r = c.send(request).read();
+            try (RawHttp c = RawHttp.connect(port)) {
+                RawHttp.Response r = c.send(request).read();
                 assertThat(r).as(request).isNotNull();
                 assertThat(r.status()).as(request).isBetween(400, 499);
                 assertProblem(r, r.status());
             }
         }
-        try (RawConnection c = new RawConnection(port)) {
+        try (RawHttp c = RawHttp.connect(port)) {
             assertProblem(c.send("GET /echo HTTP/7.0\r\nHost: x\r\n\r\n").read(), 505);
         }
-        try (RawConnection c = new RawConnection(port)) {
+        try (RawHttp c = RawHttp.connect(port)) {
             assertProblem(c.send("GET /echo HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\n\r\n").read(), 431);
         }
-        try (RawConnection c = new RawConnection(port)) {
+        try (RawHttp c = RawHttp.connect(port)) {
             assertProblem(c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 101\r\n\r\n").read(), 413);
         }
-        try (RawConnection c = new RawConnection(port)) {
+        try (RawHttp c = RawHttp.connect(port)) {
             assertProblem(c.send("POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n65\r\n" + "a".repeat(101) + "\r\n0\r\n\r\n").read(), 413);
         }
-        try (RawConnection c = new RawConnection(port)) {
+        try (RawHttp c = RawHttp.connect(port)) {
             assertProblem(c.send("GET /nothing-here HTTP/1.1\r\nHost: x\r\n\r\n").read(), 404);
         }
-        try (RawConnection c = new RawConnection(port)) {
-            RawConnection.Response r = c.send("DELETE /livez HTTP/1.1\r\nHost: x\r\n\r\n").read();
+        try (RawHttp c = RawHttp.connect(port)) {
+            RawHttp.Response r = c.send("DELETE /livez HTTP/1.1\r\nHost: x\r\n\r\n").read();
             assertProblem(r, 405);
             assertThat(r.header("allow")).isEqualTo("GET, HEAD");
         }
@@ -184,8 +185,8 @@ class HardenedHttpServerTest {
         s.createContext("/boom", ex -> {
             throw new IllegalStateException("secret internals");
         });
-        try (RawConnection c = new RawConnection(port(s))) {
-            RawConnection.Response r = c.send("GET /boom HTTP/1.1\r\nHost: x\r\n\r\n").read();
+        try (RawHttp c = RawHttp.connect(port(s))) {
+            RawHttp.Response r = c.send("GET /boom HTTP/1.1\r\nHost: x\r\n\r\n").read();
             assertProblem(r, 500);
             assertThat(r.body()).doesNotContain("secret").doesNotContain("IllegalState");
         }
@@ -194,19 +195,19 @@ class HardenedHttpServerTest {
     @Test
     void aSlowHeadIsCutWith408WhileOtherClientsAreServed() throws IOException {
         HardenedHttpServer s = start(HardenedHttpServer.builder(ANY_PORT).headTimeout(Duration.ofMillis(200)).maxThreads(8));
-        List<RawConnection> slow = new ArrayList<>();
+        List<RawHttp> slow = new ArrayList<>();
         try {
             for (int i = 0; i < 50; i++) {
-                slow.add(new RawConnection(port(s)).send("GET /echo HTTP/1.1\r\nHost: x\r\nX-Slow: "));
+                slow.add(RawHttp.connect(port(s)).send("GET /echo HTTP/1.1\r\nHost: x\r\nX-Slow: "));
             }
-            try (RawConnection other = new RawConnection(port(s))) {
+            try (RawHttp other = RawHttp.connect(port(s))) {
                 assertThat(other.send("GET /livez HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
             }
             // the 408 is the event awaited here (a blocking read with a 10 s socket timeout)
             assertProblem(slow.get(0).read(), 408);
             assertThat(slow.get(0).closedByServer()).isTrue();
         } finally {
-            for (RawConnection c : slow) {
+            for (RawHttp c : slow) {
                 c.close();
             }
         }
@@ -215,20 +216,20 @@ class HardenedHttpServerTest {
     @Test
     void slowBodiesHoldNoHandlerThreadAndAreCutWith408() throws IOException {
         HardenedHttpServer s = start(HardenedHttpServer.builder(ANY_PORT).bodyTimeout(Duration.ofMillis(300)).maxThreads(8));
-        List<RawConnection> slow = new ArrayList<>();
+        List<RawHttp> slow = new ArrayList<>();
         try {
             for (int i = 0; i < 40; i++) {
-                slow.add(new RawConnection(port(s)).send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab"));
+                slow.add(RawHttp.connect(port(s)).send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nab"));
             }
-            try (RawConnection other = new RawConnection(port(s))) {
+            try (RawHttp other = RawHttp.connect(port(s))) {
                 assertThat(other.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nok").read().body()).isEqualTo("got 2");
             }
-            RawConnection.Response cut = slow.get(0).read();
+            RawHttp.Response cut = slow.get(0).read();
             assertProblem(cut, 408);
             assertThat(cut.header("connection")).isEqualTo("close");
             assertThat(handled).hasValue(1);
         } finally {
-            for (RawConnection c : slow) {
+            for (RawHttp c : slow) {
                 c.close();
             }
         }
@@ -237,7 +238,7 @@ class HardenedHttpServerTest {
     @Test
     void tooManyConcurrentBodiesAre503() throws IOException {
         HardenedHttpServer s = start(HardenedHttpServer.builder(ANY_PORT).maxConcurrentBodyReads(1));
-        try (RawConnection first = new RawConnection(port(s))) {
+        try (RawHttp first = RawHttp.connect(port(s))) {
             first.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab");
             // wait (with a deadline) until the server has taken the first request: a probe sent
             // earlier could take the only slot itself and make the first request the 503
@@ -247,9 +248,9 @@ class HardenedHttpServerTest {
             }
             assertThat(s.inFlight()).as("the first request is being read").isEqualTo(1);
             // its body now holds the only slot: poll with a deadline
-            RawConnection.Response second = null;
+            RawHttp.Response second = null;
             while (System.nanoTime() < deadline && (second == null || second.status() != 503)) {
-                try (RawConnection c = new RawConnection(port(s))) {
+                try (RawHttp c = RawHttp.connect(port(s))) {
                     second = c.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nabcd").read();
                 }
             }
@@ -274,7 +275,7 @@ class HardenedHttpServerTest {
             echo(ex);
         });
         int port = port(s);
-        try (RawConnection holding = new RawConnection(port); RawConnection idle = new RawConnection(port)) {
+        try (RawHttp holding = RawHttp.connect(port); RawHttp idle = RawHttp.connect(port)) {
             assertThat(idle.send("GET /livez HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
             holding.send("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n");
             assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -289,7 +290,7 @@ class HardenedHttpServerTest {
             boolean refused = false;
             while (!refused && System.nanoTime() < deadline) {
                 try {
-                    new RawConnection(port).close();
+                    RawHttp.connect(port).close();
                 } catch (IOException e) {
                     // refused, or reset while the listener closed under the handshake: not accepted either way
                     refused = true;
@@ -317,7 +318,7 @@ class HardenedHttpServerTest {
                 Thread.currentThread().interrupt();
             }
         });
-        try (RawConnection c = new RawConnection(port(s))) {
+        try (RawHttp c = RawHttp.connect(port(s))) {
             c.send("GET /hang HTTP/1.1\r\nHost: x\r\n\r\n");
             assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
             CountDownLatch longStop = new CountDownLatch(1);

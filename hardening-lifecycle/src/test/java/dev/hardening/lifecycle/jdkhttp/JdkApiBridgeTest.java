@@ -1,5 +1,6 @@
 package dev.hardening.lifecycle.jdkhttp;
 
+import dev.hardening.lifecycle.RawHttp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -54,8 +55,8 @@ class JdkApiBridgeTest {
         }
     }
 
-    private RawConnection.Response get(String path, String extraHeaders) throws IOException {
-        try (RawConnection c = new RawConnection(port)) {
+    private RawHttp.Response get(String path, String extraHeaders) throws IOException {
+        try (RawHttp c = RawHttp.connect(port)) {
             return c.send("GET " + path + " HTTP/1.1\r\nHost: x\r\n" + extraHeaders + "\r\n").read();
         }
     }
@@ -89,7 +90,7 @@ class JdkApiBridgeTest {
                 return "throws";
             }
         });
-        RawConnection.Response r = get("/boom", "");
+        RawHttp.Response r = get("/boom", "");
         assertThat(r.status()).isEqualTo(500);
         assertThat(r.header("content-type")).isEqualTo("application/problem+json");
         assertThat(r.body()).doesNotContain("internal detail").doesNotContain("IllegalState");
@@ -113,12 +114,12 @@ class JdkApiBridgeTest {
                 os.write("abc".getBytes(StandardCharsets.UTF_8));
             }
         });
-        RawConnection.Response none = get("/none", "");
+        RawHttp.Response none = get("/none", "");
         assertThat(none.status()).isEqualTo(204);
         assertThat(none.header("content-length")).isNull();
-        try (RawConnection c = new RawConnection(port)) {
+        try (RawHttp c = RawHttp.connect(port)) {
             c.send("GET /chunked HTTP/1.1\r\nHost: x\r\n\r\n");
-            RawConnection.Response r = c.read();
+            RawHttp.Response r = c.read();
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.header("transfer-encoding")).isEqualTo("chunked");
         }

@@ -1,5 +1,6 @@
 package dev.hardening.samples.grpc;
 
+import dev.hardening.testkit.JarProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -28,7 +29,7 @@ class BootIT {
 
     @Test
     void productionWithPlaintextOnTheNetworkFailsTheReportWithExit78AndNothingListening() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("BIND_ADDRESS", "0.0.0.0", "GRPC_PORT", "0",
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("BIND_ADDRESS", "0.0.0.0", "GRPC_PORT", "0",
                 "SECRET_KEY", ServiceProcess.strongKey(), "OIDC_ISSUER", "https://idp.example", "OIDC_AUDIENCE", "hub",
                 "SHUTDOWN_DELAY", "5s"), work)) {
             assertThat(p.awaitExit(Duration.ofSeconds(30))).as(p.allOutput()).isEqualTo(GrpcService.EX_CONFIG);
@@ -40,7 +41,7 @@ class BootIT {
     void startsWhileTheIdentityProviderIsDownAndAnswersUnavailableUntilKeysCanBeFetched() throws Exception {
         int dead = RedisServers.freePort();
         String issuer = "http://127.0.0.1:" + dead;
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "GRPC_PORT", "0",
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "GRPC_PORT", "0",
                 "OIDC_ISSUER", issuer, "OIDC_JWKS_URI", issuer + "/jwks", "OIDC_AUDIENCE", "hub", "CLEANUP_INTERVAL", "0s"), work);
              Hub hub = Hub.connect(p.awaitListening(CallsIT.BOOT))) {
             assertThat(hub.health("")).isEqualTo(ServingStatus.SERVING);

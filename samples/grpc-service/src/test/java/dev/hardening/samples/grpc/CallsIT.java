@@ -1,5 +1,6 @@
 package dev.hardening.samples.grpc;
 
+import dev.hardening.testkit.JarProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,7 +31,7 @@ class CallsIT {
 
     @TempDir
     static Path work;
-    static ServiceProcess service;
+    static JarProcess service;
     static Hub hub;
     static String token;
 

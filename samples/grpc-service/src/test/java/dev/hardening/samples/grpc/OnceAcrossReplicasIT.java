@@ -1,5 +1,6 @@
 package dev.hardening.samples.grpc;
 
+import dev.hardening.testkit.JarProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hardening.testkit.RedisServers;
@@ -25,10 +26,10 @@ class OnceAcrossReplicasIT {
     record Run(long nanos, long token, int replica) {
     }
 
-    private static List<Run> runs(List<ServiceProcess> replicas) {
+    private static List<Run> runs(List<JarProcess> replicas) {
         List<Run> all = new ArrayList<>();
         for (int i = 0; i < replicas.size(); i++) {
-            for (ServiceProcess.Timed t : replicas.get(i).timedLines()) {
+            for (JarProcess.Timed t : replicas.get(i).timedLines()) {
                 Matcher m = RAN.matcher(t.line());
                 if (m.find()) {
                     all.add(new Run(t.nanos(), Long.parseLong(m.group(1)), i));
@@ -42,15 +43,15 @@ class OnceAcrossReplicasIT {
     @Test
     void twoReplicasRunTheJobOncePerIntervalWithIncreasingFencingTokens() throws Exception {
         try (RedisServers.Server redis = RedisServers.standalone()) {
-            List<ServiceProcess> replicas = new ArrayList<>();
+            List<JarProcess> replicas = new ArrayList<>();
             try {
                 for (int i = 0; i < 2; i++) {
                     Path dir = Files.createDirectories(work.resolve("replica-" + i));
-                    ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "GRPC_PORT", "0",
+                    JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "GRPC_PORT", "0",
                             "REDIS_URI", redis.uri(), "CLEANUP_INTERVAL", "1s"), dir);
                     replicas.add(p);
                 }
-                for (ServiceProcess p : replicas) {
+                for (JarProcess p : replicas) {
                     assertThat(p.awaitListening(CallsIT.BOOT)).as(p.allOutput()).isNotNull();
                     assertThat(p.stdout()).contains("HL-J001").contains("across replicas");
                 }
@@ -70,7 +71,7 @@ class OnceAcrossReplicasIT {
                             .as("consecutive runs at least half an interval apart: %s", runs).isGreaterThanOrEqualTo(400);
                 }
             } finally {
-                for (ServiceProcess p : replicas) {
+                for (JarProcess p : replicas) {
                     p.close();
                 }
             }

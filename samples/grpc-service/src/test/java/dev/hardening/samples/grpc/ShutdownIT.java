@@ -1,5 +1,6 @@
 package dev.hardening.samples.grpc;
 
+import dev.hardening.testkit.JarProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,7 +36,7 @@ class ShutdownIT {
 
     @Test
     void sigtermCheckpointsStreamsFlipsHealthKeepsServingDrainsUnaryCallsAndExitsZero() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "GRPC_PORT", "0",
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "GRPC_PORT", "0",
                 "SHUTDOWN_DELAY", "2s", "DRAIN_TIMEOUT", "6s", "CLEANUP_INTERVAL", "0s"), work);
              Hub hub = Hub.connect(p.awaitListening(CallsIT.BOOT))) {
             String token = Hub.devToken(work, "node-1");
@@ -76,7 +77,7 @@ class ShutdownIT {
 
     @Test
     void aCallStillRunningAtTheDeadlineGetsUnavailableFromTheServiceIsLoggedByMethodAndTheExitIsNonZero() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "GRPC_PORT", "0",
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "GRPC_PORT", "0",
                 "SHUTDOWN_DELAY", "0s", "DRAIN_TIMEOUT", "1s", "CLEANUP_INTERVAL", "0s"), work);
              Hub hub = Hub.connect(p.awaitListening(CallsIT.BOOT))) {
             String token = Hub.devToken(work, "node-2");

@@ -1,5 +1,6 @@
 package dev.hardening.samples.service;
 
+import dev.hardening.testkit.JarProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JOSEObjectType;
@@ -82,7 +83,7 @@ class ApiContractIT {
     @Test
     void devTokenOpensApiMeAndSurvivesARestart() throws Exception {
         String token;
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0"), work)) {
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0"), work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
             token = devToken(base, "alice");
@@ -93,7 +94,7 @@ class ApiContractIT {
             assertThat(send("GET", base + "/dev/token", null).statusCode()).isEqualTo(405);
             assertThat(p.allOutput()).doesNotContain(token);
         }
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0"), work)) {
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0"), work)) {
             String base = p.awaitListening(BOOT);
             HttpResponse<String> me = send("GET", base + "/api/v1/me", null, "Authorization", "Bearer " + token);
             assertThat(me.statusCode()).as("a token minted before the restart").isEqualTo(200);
@@ -102,7 +103,7 @@ class ApiContractIT {
 
     @Test
     void invalidOrMissingTokensGet401WithAChallengeAndNoEcho() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0"), work)) {
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0"), work)) {
             String base = p.awaitListening(BOOT);
             String token = devToken(base, "bob");
             String tampered = token.substring(0, token.length() - 4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA");
@@ -138,7 +139,7 @@ class ApiContractIT {
                         .expirationTime(Date.from(now.plusSeconds(600))).build());
         jwt.sign(new RSASSASigner(key));
         String token = jwt.serialize();
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "test", "PORT", "0", "OIDC_ISSUER", issuer,
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "test", "PORT", "0", "OIDC_ISSUER", issuer,
                 "OIDC_JWKS_URI", issuer + "/jwks", "OIDC_AUDIENCE", "api"), work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
@@ -150,7 +151,7 @@ class ApiContractIT {
             idp.stop(0);
         }
         String dead = "http://127.0.0.1:" + closedPort();
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "test", "PORT", "0", "OIDC_ISSUER", issuer,
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "test", "PORT", "0", "OIDC_ISSUER", issuer,
                 "OIDC_JWKS_URI", dead + "/jwks", "OIDC_AUDIENCE", "api"), work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as("a provider that is down does not stop the boot: " + p.allOutput()).isNotNull();
@@ -164,7 +165,7 @@ class ApiContractIT {
     void githubWebhookVerifiesSignaturesDeduplicatesAndFailsClosedWithoutASecret() throws Exception {
         String secret = randomHex(20);
         String body = "{\"zen\":\"Keep it logically awesome.\"}";
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0", "WEBHOOK_SECRET", secret), work)) {
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0", "WEBHOOK_SECRET", secret), work)) {
             String base = p.awaitListening(BOOT);
             String url = base + "/webhooks/github";
             HttpResponse<String> ok = send("POST", url, body, "X-Hub-Signature-256", sign(secret, body), "X-GitHub-Delivery", "d-1");
@@ -192,7 +193,7 @@ class ApiContractIT {
                     .statusCode()).as("128 characters is the longest accepted id").isEqualTo(204);
             assertThat(p.allOutput()).doesNotContain(secret).contains("webhook delivery refused: X-GitHub-Delivery");
         }
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0"), work)) {
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0"), work)) {
             String base = p.awaitListening(BOOT);
             HttpResponse<String> unset = send("POST", base + "/webhooks/github", body, "X-Hub-Signature-256", sign(secret, body));
             assertThat(unset.statusCode()).as("secret unset: never skip verification").isEqualTo(503);
@@ -201,7 +202,7 @@ class ApiContractIT {
 
     @Test
     void overTheLimitIs429WithRateLimitHeadersForAuthenticatedAndAnonymousCallers() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0", "RATE_LIMIT", "2/1m,100/1h"), work)) {
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0", "RATE_LIMIT", "2/1m,100/1h"), work)) {
             String base = p.awaitListening(BOOT);
             String token = devToken(base, "dave");
             for (int i = 0; i < 2; i++) {
@@ -228,20 +229,20 @@ class ApiContractIT {
     void productionRefusesTheInMemoryLimiterUnlessChosenAndBadLimits() throws Exception {
         Map<String, String> prod = ServiceProcess.env("SECRET_KEY", ServiceProcess.strongKey(), "PORT", "0", "OIDC_ISSUER", "https://idp.example.com",
                 "OIDC_AUDIENCE", "api", "WEBHOOK_SECRET", randomHex(20));
-        try (ServiceProcess p = ServiceProcess.start(prod, work)) {
+        try (JarProcess p = ServiceProcess.start(prod, work)) {
             assertThat(p.awaitExit(BOOT)).isEqualTo(78);
             assertThat(p.stderr()).contains("FAIL", "HR-B001");
         }
         Map<String, String> noWebhookSecret = new HashMap<>(prod);
         noWebhookSecret.remove("WEBHOOK_SECRET");
         noWebhookSecret.put("RATE_LIMIT_BACKEND", "memory");
-        try (ServiceProcess p = ServiceProcess.start(noWebhookSecret, work)) {
+        try (JarProcess p = ServiceProcess.start(noWebhookSecret, work)) {
             assertThat(p.awaitExit(BOOT)).as("a required secret missing in production refuses the boot").isEqualTo(78);
             assertThat(p.stderr()).contains("FAIL", "HA-W001", "WEBHOOK_SECRET");
         }
         prod.put("RATE_LIMIT", "0/1m");
         prod.put("RATE_LIMIT_FALLBACK", "sideways");
-        try (ServiceProcess p = ServiceProcess.start(prod, work)) {
+        try (JarProcess p = ServiceProcess.start(prod, work)) {
             assertThat(p.awaitExit(BOOT)).isEqualTo(78);
             // one report, both problems: "FAIL  HC-E002  RATE_LIMIT  ..." lines
             assertThat(p.stderr()).containsPattern("HC-E002\\s+RATE_LIMIT\\s").containsPattern("HC-E002\\s+RATE_LIMIT_FALLBACK\\s");
@@ -249,7 +250,7 @@ class ApiContractIT {
         prod.put("RATE_LIMIT", "100/1m");
         prod.put("RATE_LIMIT_FALLBACK", "local");
         prod.put("RATE_LIMIT_BACKEND", "memory");
-        try (ServiceProcess p = ServiceProcess.start(prod, work)) {
+        try (JarProcess p = ServiceProcess.start(prod, work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
             assertThat(p.stdout()).contains("HR-B001");

@@ -1,5 +1,6 @@
 package dev.hardening.samples.service;
 
+import dev.hardening.testkit.JarProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -41,7 +42,7 @@ class HardenedServiceIT {
 
     @Test
     void refusesToStartInProductionWithADefaultSecretAndNeverPrintsIt() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(production("SECRET_KEY", "changeme"), work)) {
+        try (JarProcess p = ServiceProcess.start(production("SECRET_KEY", "changeme"), work)) {
             assertThat(p.awaitExit(BOOT)).isEqualTo(78);
             assertThat(p.stderr()).contains("FAIL", "HC-S001", "SECRET_KEY", "refusing to start in production");
             assertThat(p.allOutput()).doesNotContainIgnoringCase("changeme").doesNotContain("listening on");
@@ -50,7 +51,7 @@ class HardenedServiceIT {
 
     @Test
     void unknownAppEnvValuesAreProduction() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(production("APP_ENV", "staging", "SECRET_KEY", "minioadmin"), work)) {
+        try (JarProcess p = ServiceProcess.start(production("APP_ENV", "staging", "SECRET_KEY", "minioadmin"), work)) {
             assertThat(p.awaitExit(BOOT)).isEqualTo(78);
             assertThat(p.stderr()).contains("environment: PRODUCTION", "HC-S001");
         }
@@ -58,7 +59,7 @@ class HardenedServiceIT {
 
     @Test
     void refusesToStartWithoutASecretAndListsEveryProblem() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("PORT", "70000", "ALLOW_DEV_ON_NETWORK", "perhaps"), work)) {
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("PORT", "70000", "ALLOW_DEV_ON_NETWORK", "perhaps"), work)) {
             assertThat(p.awaitExit(BOOT)).isEqualTo(78);
             // one report of every problem: "FAIL  HC-E001  SECRET_KEY  ..." lines, then the count
             assertThat(p.stderr()).contains("5 FAIL", "refusing to start in production")
@@ -72,7 +73,7 @@ class HardenedServiceIT {
     @Test
     void startsWithAStrongKeyAndAnswersHealthWithoutInternals() throws Exception {
         String key = ServiceProcess.strongKey();
-        try (ServiceProcess p = ServiceProcess.start(production("SECRET_KEY", key), work)) {
+        try (JarProcess p = ServiceProcess.start(production("SECRET_KEY", key), work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).matches("http://127\\.0\\.0\\.1:\\d+");
             assertThat(p.stdout()).contains("hardening startup report (environment: PRODUCTION)", "PASS    HC-S001")
@@ -98,7 +99,7 @@ class HardenedServiceIT {
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
         Map<String, String> settings = production("SECRET_KEY_FILE", file.toString());
         settings.remove("SECRET_KEY");
-        try (ServiceProcess p = ServiceProcess.start(settings, work)) {
+        try (JarProcess p = ServiceProcess.start(settings, work)) {
             assertThat(p.awaitListening(BOOT)).as(p.allOutput()).isNotNull();
             assertThat(p.stdout()).contains("PASS    HC-S001").doesNotContain("HC-S003");
         }
@@ -108,7 +109,7 @@ class HardenedServiceIT {
     void devStartsWithNoSettingsAndKeepsTheGeneratedSecretAcrossRestarts() throws Exception {
         Path stored = work.resolve(".hardening/dev-secrets/SECRET_KEY");
         String first;
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0"), work)) {
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0"), work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
             assertThat(p.stdout()).contains("DEV MODE - NOT FOR PRODUCTION", "HC-S004");
@@ -117,7 +118,7 @@ class HardenedServiceIT {
             assertThat(Files.getPosixFilePermissions(stored)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
             assertThat(p.allOutput()).doesNotContain(first);
         }
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0"), work)) {
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0"), work)) {
             assertThat(p.awaitListening(BOOT)).as(p.allOutput()).isNotNull();
             assertThat(Files.readString(stored)).isEqualTo(first);
         }
@@ -125,11 +126,11 @@ class HardenedServiceIT {
 
     @Test
     void devModeOnANetworkAddressIsRefusedUnlessExplicitlyAllowed() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "BIND_ADDRESS", "0.0.0.0", "PORT", "0"), work)) {
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "BIND_ADDRESS", "0.0.0.0", "PORT", "0"), work)) {
             assertThat(p.awaitExit(BOOT)).isEqualTo(78);
             assertThat(p.stderr()).contains("FAIL", "HC-M002", "ALLOW_DEV_ON_NETWORK");
         }
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "BIND_ADDRESS", "0.0.0.0", "PORT", "0",
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "BIND_ADDRESS", "0.0.0.0", "PORT", "0",
                 "ALLOW_DEV_ON_NETWORK", "true"), work)) {
             assertThat(p.awaitListening(BOOT)).as(p.allOutput()).startsWith("http://0.0.0.0:");
             assertThat(p.stdout()).contains("WARN    HC-M002");

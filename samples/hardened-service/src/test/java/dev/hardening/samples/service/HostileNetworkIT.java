@@ -1,5 +1,6 @@
 package dev.hardening.samples.service;
 
+import dev.hardening.testkit.JarProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -104,7 +105,7 @@ class HostileNetworkIT {
         }
     }
 
-    private ServiceProcess start(String... extraEnv) throws Exception {
+    private JarProcess start(String... extraEnv) throws Exception {
         Map<String, String> env = ServiceProcess.env("APP_ENV", "dev", "PORT", "0", "WEBHOOK_SECRET", ServiceProcess.strongKey());
         for (int i = 0; i < extraEnv.length; i += 2) {
             env.put(extraEnv[i], extraEnv[i + 1]);
@@ -126,7 +127,7 @@ class HostileNetworkIT {
 
     @Test
     void slowHeadsAndSlowWebhookBodiesDoNotStarveLivezOrAuthenticatedRequests() throws Exception {
-        try (ServiceProcess p = start()) {
+        try (JarProcess p = start()) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
             int port = port(base);
@@ -165,7 +166,7 @@ class HostileNetworkIT {
 
     @Test
     void aSecondRequestOnAKeptAliveConnectionIsNotStalled() throws Exception {
-        try (ServiceProcess p = start()) {
+        try (JarProcess p = start()) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
             try (Conn c = new Conn(port(base))) {
@@ -187,7 +188,7 @@ class HostileNetworkIT {
 
     @Test
     void malformedRequestsOfEveryKindGetAProblemDocument() throws Exception {
-        try (ServiceProcess p = start()) {
+        try (JarProcess p = start()) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
             int port = port(base);
@@ -228,7 +229,7 @@ class HostileNetworkIT {
 
     @Test
     void sigtermUnderKeepAliveLoadAnswersEveryRequestThatReachedTheService() throws Exception {
-        try (ServiceProcess p = start("SHUTDOWN_DELAY", "2s", "DRAIN_TIMEOUT", "5s")) {
+        try (JarProcess p = start("SHUTDOWN_DELAY", "2s", "DRAIN_TIMEOUT", "5s")) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
             int port = port(base);

@@ -1,5 +1,6 @@
 package dev.hardening.samples.service;
 
+import dev.hardening.testkit.JarProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JOSEObjectType;
@@ -96,7 +97,7 @@ class MetricsIT {
         RSAKey stranger = new RSAKeyGenerator(2048).keyID("dev-metrics-it").generate();
         String webhookSecret = HexFormat.of().formatHex(new SecureRandom().generateSeed(20));
 
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0",
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0",
                 "RATE_LIMIT", "10/1m", "WEBHOOK_SECRET", webhookSecret), work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
@@ -223,7 +224,7 @@ class MetricsIT {
 
     @Test
     void metricsOffRemovesTheRoute() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0",
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0",
                 "METRICS", "off"), work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();

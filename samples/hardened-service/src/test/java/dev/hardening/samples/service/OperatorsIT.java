@@ -1,5 +1,6 @@
 package dev.hardening.samples.service;
 
+import dev.hardening.testkit.JarProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -57,7 +58,7 @@ class OperatorsIT {
 
     @Test
     void aWeakKeyAndEveryMissingSettingAreReportedInOneBoot() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("SECRET_KEY", "changeme", "PORT", "0"), work)) {
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("SECRET_KEY", "changeme", "PORT", "0"), work)) {
             assertThat(p.awaitExit(BOOT)).isEqualTo(78);
             assertThat(p.stderr()).contains("SECRET_KEY", "OIDC_ISSUER", "OIDC_AUDIENCE", "FAIL")
                     .doesNotContainIgnoringCase("changeme");
@@ -70,23 +71,23 @@ class OperatorsIT {
     @Test
     void aPlainHttpIdentityProviderFailsInProductionUnlessAnOperatorSilencesItWithAReasonAndAnExpiry() throws Exception {
         String httpIssuer = "http://keycloak.internal:8080/realms/api";
-        try (ServiceProcess p = ServiceProcess.start(production("OIDC_ISSUER", httpIssuer), work)) {
+        try (JarProcess p = ServiceProcess.start(production("OIDC_ISSUER", httpIssuer), work)) {
             assertThat(p.awaitExit(BOOT)).isEqualTo(78);
             assertThat(p.stderr()).contains("FAIL", "HA-A002");
         }
         String tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1).toString();
-        try (ServiceProcess p = ServiceProcess.start(production("OIDC_ISSUER", httpIssuer,
+        try (JarProcess p = ServiceProcess.start(production("OIDC_ISSUER", httpIssuer,
                 "SILENCE_HA_A002", tomorrow + " mesh sidecar terminates TLS (TICKET-42)"), work)) {
             assertThat(p.awaitListening(BOOT)).as(p.allOutput()).isNotNull();
             assertThat(p.stdout()).contains("HA-A002", "mesh sidecar terminates TLS (TICKET-42)", tomorrow);
         }
         String yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1).toString();
-        try (ServiceProcess p = ServiceProcess.start(production("OIDC_ISSUER", httpIssuer,
+        try (JarProcess p = ServiceProcess.start(production("OIDC_ISSUER", httpIssuer,
                 "SILENCE_HA_A002", yesterday + " expired acceptance"), work)) {
             assertThat(p.awaitExit(BOOT)).as("an expired silence counts as FAIL again").isEqualTo(78);
             assertThat(p.stderr()).contains("HA-A002");
         }
-        try (ServiceProcess p = ServiceProcess.start(production("SILENCE_HA_A002", "2099-01-01"), work)) {
+        try (JarProcess p = ServiceProcess.start(production("SILENCE_HA_A002", "2099-01-01"), work)) {
             assertThat(p.awaitExit(BOOT)).as("a silence without a reason is a configuration error").isEqualTo(78);
             assertThat(p.stderr()).contains("HC-E009", "SILENCE_HA_A002");
         }
@@ -94,7 +95,7 @@ class OperatorsIT {
 
     @Test
     void aPlainHttpProviderIsAWarningOutsideProductionAndASilenceMatchingNothingIsAWarning() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0",
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0",
                 "OIDC_ISSUER", "http://keycloak:8080/realms/dev", "OIDC_AUDIENCE", "api",
                 "SILENCE_HX_Z999", "2099-01-01 nothing has this id"), work)) {
             assertThat(p.awaitListening(BOOT)).as(p.allOutput()).isNotNull();
@@ -105,7 +106,7 @@ class OperatorsIT {
 
     @Test
     void theReportDescribesTheServiceAsItRuns() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(production(), work)) {
+        try (JarProcess p = ServiceProcess.start(production(), work)) {
             assertThat(p.awaitListening(BOOT)).as(p.allOutput()).isNotNull();
             String report = p.stdout();
             assertThat(report).contains("HL-H001").doesNotContain("nothing registered");
@@ -122,7 +123,7 @@ class OperatorsIT {
         String v2 = "v2-" + ServiceProcess.strongKey();
         Files.writeString(current, v1);
         Files.setPosixFilePermissions(current, PosixFilePermissions.fromString("rw-------"));
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0",
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0",
                 "WEBHOOK_SECRET_FILE", current.toString()), work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
@@ -166,7 +167,7 @@ class OperatorsIT {
     void thePreviousWebhookSecretIsAcceptedDuringARotation() throws Exception {
         String now = ServiceProcess.strongKey();
         String before = ServiceProcess.strongKey();
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0",
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0",
                 "WEBHOOK_SECRET", now, "WEBHOOK_SECRET_PREVIOUS", before), work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();

@@ -1,5 +1,6 @@
 package dev.hardening.samples.service;
 
+import dev.hardening.testkit.JarProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -56,7 +57,7 @@ class ShutdownIT {
 
     @Test
     void sigtermTurnsReadinessOffKeepsServingThenDrainsInFlightWorkAndExitsZero() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0", "SHUTDOWN_DELAY", "2s", "DRAIN_TIMEOUT", "6s"), work)) {
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0", "SHUTDOWN_DELAY", "2s", "DRAIN_TIMEOUT", "6s"), work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
             String token = token(base);
@@ -87,7 +88,7 @@ class ShutdownIT {
 
     @Test
     void workStillRunningAtTheDeadlineIsCutWith503AndTheExitIsNonZero() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0", "SHUTDOWN_DELAY", "0s", "DRAIN_TIMEOUT", "1s"), work)) {
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("APP_ENV", "dev", "PORT", "0", "SHUTDOWN_DELAY", "0s", "DRAIN_TIMEOUT", "1s"), work)) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
             String token = token(base);

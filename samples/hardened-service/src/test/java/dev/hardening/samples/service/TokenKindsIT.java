@@ -1,5 +1,6 @@
 package dev.hardening.samples.service;
 
+import dev.hardening.testkit.JarProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JOSEObjectType;
@@ -90,7 +91,7 @@ class TokenKindsIT {
         ECKey holder = new ECKeyGenerator(Curve.P_256).generate();
         String token = idp.jwt(JOSEObjectType.JWT, "dpop-user-3c1d", c -> c.claim("cnf",
                 Map.of("jkt", JWKThumbprintConfirmation.of(holder).getValue().toString())));
-        try (ServiceProcess p = ServiceProcess.start(testEnv(), dir("dpop"))) {
+        try (JarProcess p = ServiceProcess.start(testEnv(), dir("dpop"))) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
             URI me = URI.create(base + "/api/v1/me");
@@ -142,8 +143,8 @@ class TokenKindsIT {
         String[] forwarded = {"X-Forwarded-Proto", "https", "X-Forwarded-Host", "api.example.test"};
         try (RedisServers.Server redis = RedisServers.standalone()) {
             Map<String, String> env = testEnv("REDIS_URI", redis.uri(), "TRUSTED_PROXIES", "127.0.0.1/32");
-            try (ServiceProcess a = ServiceProcess.start(env, dir("replica-a"));
-                 ServiceProcess b = ServiceProcess.start(env, dir("replica-b"))) {
+            try (JarProcess a = ServiceProcess.start(env, dir("replica-a"));
+                 JarProcess b = ServiceProcess.start(env, dir("replica-b"))) {
                 String baseA = a.awaitListening(TWO_BOOTS);
                 assertThat(baseA).as(a.allOutput()).isNotNull();
                 String baseB = b.awaitListening(TWO_BOOTS);
@@ -229,7 +230,7 @@ class TokenKindsIT {
                 + "\",\"aud\":\"api\",\"exp\":" + exp + ",\"cnf\":{\"jkt\":\""
                 + JWKThumbprintConfirmation.of(holder).getValue() + "\"}}");
 
-        try (ServiceProcess p = ServiceProcess.start(testEnv("OIDC_INTROSPECTION_URI", idp.introspectionUri(),
+        try (JarProcess p = ServiceProcess.start(testEnv("OIDC_INTROSPECTION_URI", idp.introspectionUri(),
                 "OIDC_CLIENT_ID", CLIENT_ID, "OIDC_CLIENT_SECRET", idp.clientSecret), dir("opaque"))) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
@@ -279,7 +280,7 @@ class TokenKindsIT {
                 "OIDC_ISSUER", "https://idp.example.com", "OIDC_AUDIENCE", AUDIENCE, "RATE_LIMIT_BACKEND", "memory",
                 "WEBHOOK_SECRET", ServiceProcess.strongKey(),
                 "OIDC_INTROSPECTION_URI", "https://idp.example.com/introspect", "OIDC_CLIENT_SECRET", clientSecret);
-        try (ServiceProcess p = ServiceProcess.start(env, dir("no-client"))) {
+        try (JarProcess p = ServiceProcess.start(env, dir("no-client"))) {
             assertThat(p.awaitExit(BOOT)).as(p.allOutput()).isEqualTo(HardenedService.EX_CONFIG);
             List<String> fails = p.stderr().lines().filter(l -> l.startsWith("FAIL")).toList();
             assertThat(fails).as(p.stderr()).anyMatch(l -> l.contains("OIDC_CLIENT_ID"));
@@ -293,7 +294,7 @@ class TokenKindsIT {
 
     @Test
     void tokenTypeAtJwtAcceptsOnlyRfc9068AccessTokens() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(testEnv("OIDC_TOKEN_TYPE", "at+jwt"), dir("at-jwt"))) {
+        try (JarProcess p = ServiceProcess.start(testEnv("OIDC_TOKEN_TYPE", "at+jwt"), dir("at-jwt"))) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
             assertThat(p.stdout().lines().filter(l -> l.contains("OIDC_TOKEN_TYPE")).findFirst()).as(p.stdout())
@@ -313,7 +314,7 @@ class TokenKindsIT {
             assertBearerInvalid(get(me, "Authorization", "Bearer "
                     + idp.jwt(null, "id-user", c -> c.claim("client_id", "web"))), "wrong_token_type");
         }
-        try (ServiceProcess p = ServiceProcess.start(testEnv(), dir("any"))) {
+        try (JarProcess p = ServiceProcess.start(testEnv(), dir("any"))) {
             String base = p.awaitListening(BOOT);
             assertThat(base).as(p.allOutput()).isNotNull();
             HttpResponse<String> jwt = get(URI.create(base + "/api/v1/me"), "Authorization", "Bearer "
@@ -326,7 +327,7 @@ class TokenKindsIT {
 
     @Test
     void anUnknownTokenTypeIsAConfigurationError() throws Exception {
-        try (ServiceProcess p = ServiceProcess.start(testEnv("OIDC_TOKEN_TYPE", "bogus"), dir("bogus"))) {
+        try (JarProcess p = ServiceProcess.start(testEnv("OIDC_TOKEN_TYPE", "bogus"), dir("bogus"))) {
             assertThat(p.awaitExit(BOOT)).as(p.allOutput()).isEqualTo(HardenedService.EX_CONFIG);
             assertThat(p.stderr()).contains("OIDC_TOKEN_TYPE", "FAIL");
             assertThat(p.allOutput()).doesNotContain("listening on", "Exception", "\tat ");
