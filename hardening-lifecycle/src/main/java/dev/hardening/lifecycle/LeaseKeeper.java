@@ -1,5 +1,6 @@
 package dev.hardening.lifecycle;
 
+import dev.hardening.config.Failures;
 import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -70,7 +71,7 @@ public final class LeaseKeeper implements AutoCloseable {
         try {
             ok = lease.renew(ttl);
         } catch (RuntimeException e) {
-            LOG.warn("lease {}: renewal failed, retrying in {} ms: {}", lease.name(), every.toMillis(), e.toString());
+            LOG.warn("lease {}: renewal failed, retrying in {} ms: {}", lease.name(), every.toMillis(), Failures.describe(e));
             ok = true;
         }
         if (!ok) {

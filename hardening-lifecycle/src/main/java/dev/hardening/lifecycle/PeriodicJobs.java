@@ -1,5 +1,6 @@
 package dev.hardening.lifecycle;
 
+import dev.hardening.config.Failures;
 import dev.hardening.config.Checks;
 import dev.hardening.config.TimeSource;
 import java.time.Duration;
@@ -276,7 +277,7 @@ public final class PeriodicJobs implements DrainParticipant {
             try {
                 lease = leases.tryAcquire("job:" + spec.name(), spec.leaseTtl());
             } catch (RuntimeException e) {
-                LOG.warn("job {}: lease store failed, skipping this tick: {}", spec.name(), e.toString());
+                LOG.warn("job {}: lease store failed, skipping this tick: {}", spec.name(), Failures.describe(e));
                 lease = Optional.empty();
             }
             if (lease.isEmpty()) {
@@ -301,7 +302,7 @@ public final class PeriodicJobs implements DrainParticipant {
             try {
                 job.run(new JobContext(spec.name(), lease));
             } catch (Exception e) {
-                LOG.warn("job {} failed: {}", spec.name(), e.toString());
+                LOG.warn("job {} failed: {}", spec.name(), Failures.describe(e));
             } finally {
                 keeper.close();
                 boolean wasCut;

@@ -21,13 +21,14 @@ import java.util.Objects;
 /**
  * Meters for hardening-lifecycle: supervised workers, periodic jobs and the shutdown report.
  *
- * <p>Meters (tags in braces; {@code worker}, {@code job} and {@code participant} are names the
+ * <p>Meters (tags in braces; {@code worker}, {@code periodic.job} and {@code participant} are names the
  * application configured):
  * <ul>
  *   <li>{@value #RESTARTS} function counter {worker}; {@value #WORKER_STATE} gauge {worker, state}: 1
  *       for the current {@link Supervisor.State} ({@code escalated} is a worker that exceeded its
  *       restart intensity);</li>
- *   <li>{@value #JOB_RUNS}, {@value #JOB_SKIPPED}, {@value #JOB_MISFIRES} function counters {job};</li>
+ *   <li>{@value #JOB_RUNS}, {@value #JOB_SKIPPED}, {@value #JOB_MISFIRES} function counters {periodic.job} (not {@code job}, which Prometheus
+ *       reserves for the scrape target: it would be renamed {@code exported_job});</li>
  *   <li>{@value #SHUTDOWN_PHASE} timer {phase}, {@value #SHUTDOWN_OUTCOMES} counter {participant,
  *       result}, {@value #SHUTDOWN_CUT} counter {participant}: work in flight when a participant was
  *       cut, recorded from a {@link ShutdownReport} by {@link #record} or by the
@@ -47,6 +48,11 @@ public final class LifecycleMetrics {
     public static final String RESTARTS = "hardening.lifecycle.supervisor.restarts";
     /** Gauge, 1 for a worker's current state. */
     public static final String WORKER_STATE = "hardening.lifecycle.supervisor.state";
+    /**
+     * Tag naming a periodic job ({@code periodic_job} in Prometheus). Not {@code job}: Prometheus
+     * sets that label to the scrape target and would rename ours {@code exported_job}.
+     */
+    public static final String JOB_TAG = "periodic.job";
     /** Function counter of job runs on this replica. */
     public static final String JOB_RUNS = "hardening.lifecycle.job.runs";
     /** Function counter of job ticks skipped because the lease was held elsewhere. */
@@ -102,7 +108,7 @@ public final class LifecycleMetrics {
      * Binds a periodic job's runs, skipped ticks and misfires.
      *
      * @param job      the job, from {@code PeriodicJobs}
-     * @param name     the {@code job} tag (1 to 64 of letters, digits, {@code . _ - :}), usually the job's name
+     * @param name     the {@value #JOB_TAG} tag (1 to 64 of letters, digits, {@code . _ - :}), usually the job's name
      * @param registry where the meters go
      * @throws NullPointerException     if an argument is null
      * @throws IllegalArgumentException if {@code name} is not a valid name
@@ -112,11 +118,11 @@ public final class LifecycleMetrics {
         Checks.name(name, "name");
         Objects.requireNonNull(registry, "registry");
         FunctionCounter.builder(JOB_RUNS, job, PeriodicJobs.Scheduled::runs).description("job runs on this replica")
-                .tag("job", name).register(registry);
+                .tag(JOB_TAG, name).register(registry);
         FunctionCounter.builder(JOB_SKIPPED, job, PeriodicJobs.Scheduled::skipped)
-                .description("job ticks skipped: the lease was held elsewhere").tag("job", name).register(registry);
+                .description("job ticks skipped: the lease was held elsewhere").tag(JOB_TAG, name).register(registry);
         FunctionCounter.builder(JOB_MISFIRES, job, PeriodicJobs.Scheduled::misfires)
-                .description("late job ticks handled by the misfire policy").tag("job", name).register(registry);
+                .description("late job ticks handled by the misfire policy").tag(JOB_TAG, name).register(registry);
     }
 
     /**

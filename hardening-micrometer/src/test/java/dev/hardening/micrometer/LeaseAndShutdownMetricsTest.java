@@ -111,7 +111,12 @@ class LeaseAndShutdownMetricsTest {
                 .isEqualTo(10.0);
         assertThat(count(LifecycleMetrics.LEASE_BUSY, "lease", "job:cleanup")).isEqualTo(s1.skipped() + s2.skipped())
                 .isEqualTo(10.0);
+        LifecycleMetrics.bind(s1, "cleanup", registry);
         String scrape = registry.scrape();
+        // the job's own tag is not Prometheus's reserved "job" label (the scrape target's)
+        assertThat(scrape).contains("hardening_lifecycle_job_runs_total{periodic_job=\"cleanup\"} " + s1.runs())
+                .contains("hardening_lifecycle_job_skipped_total{periodic_job=\"cleanup\"} " + s1.skipped())
+                .doesNotContain("{job=");
         assertThat(scrape).contains("hardening_lifecycle_lease_acquired_total{lease=\"job:cleanup\"} 10.0")
                 .contains("hardening_lifecycle_lease_busy_total{lease=\"job:cleanup\"} 10.0")
                 .contains("hardening_lifecycle_lease_lost_total{lease=\"job:cleanup\"} 0.0")

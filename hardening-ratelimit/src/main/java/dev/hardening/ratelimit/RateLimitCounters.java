@@ -1,5 +1,6 @@
 package dev.hardening.ratelimit;
 
+import dev.hardening.config.Failures;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -121,7 +122,7 @@ public final class RateLimitCounters {
 
     private void listenerFailed(RuntimeException e) {
         if (listenerFailureLogged.compareAndSet(false, true)) {
-            LOG.warn("a rate-limit listener failed; decisions are unaffected (logged once): {}", e.toString());
+            LOG.warn("a rate-limit listener failed; decisions are unaffected (logged once): {}", Failures.describe(e));
         } else {
             LOG.debug("a rate-limit listener failed again", e);
         }

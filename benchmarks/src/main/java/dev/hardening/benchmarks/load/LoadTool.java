@@ -145,6 +145,7 @@ public final class LoadTool {
         LongAdder ok = new LongAdder();
         LongAdder status503 = new LongAdder();
         LongAdder resets = new LongAdder();
+        LongAdder freshResets = new LongAdder();
         LongAdder bareCloses = new LongAdder();
         LongAdder refused = new LongAdder();
         AtomicLong lastAnswer = new AtomicLong(now());
@@ -164,8 +165,8 @@ public final class LoadTool {
                         }
                         continue;
                     }
+                    int n = 0;
                     try (c) {
-                        int n = 0;
                         while (running.get()) {
                             long t0 = now();
                             HttpConn.Reply r = c.exchange(request);
@@ -186,10 +187,10 @@ public final class LoadTool {
                         if (e instanceof ConnectException) {
                             refused.increment();
                         } else {
-                            resets.increment();
+                            (n == 0 ? freshResets : resets).increment();
                         }
                     } catch (IOException e) {
-                        resets.increment();
+                        (n == 0 ? freshResets : resets).increment();
                     }
                 }
                 samples.addAll(mine);
@@ -222,8 +223,9 @@ public final class LoadTool {
         System.out.printf("  first   p50 %.2f ms  p99 %.2f ms (first request on a connection, n=%d)%n", p(first, 50), p(first, 99), first.length);
         System.out.printf("  later   p50 %.2f ms  p99 %.2f ms (2nd and later on a connection, n=%d)%n", p(later, 50), p(later, 99), later.length);
         System.out.printf("  requests >= 40 ms: %d%n", Arrays.stream(all).filter(x -> x >= 40_000_000L).count());
-        System.out.printf("  answered 200: %d, 503: %d; resets: %d, bare closes: %d, connects refused: %d%n",
-                ok.sum(), status503.sum(), resets.sum(), bareCloses.sum(), refused.sum());
+        System.out.printf("  answered 200: %d, 503: %d; resets on answered connections: %d, resets before a"
+                + " connection's first answer: %d, bare closes: %d, connects refused: %d%n",
+                ok.sum(), status503.sum(), resets.sum(), freshResets.sum(), bareCloses.sum(), refused.sum());
     }
 
     private static double p(long[] sorted, int pct) {

@@ -1,5 +1,6 @@
 package dev.hardening.lifecycle.grpc;
 
+import dev.hardening.config.Failures;
 import dev.hardening.lifecycle.Deadline;
 import dev.hardening.lifecycle.DrainSignal;
 import dev.hardening.lifecycle.internal.SlotRegistry;
@@ -248,7 +249,7 @@ public final class GrpcCallTracker implements ServerInterceptor {
         try {
             call.close(status, new Metadata());
         } catch (RuntimeException e) {
-            LOG.debug("closing a rejected call failed: {}", e.toString());
+            LOG.debug("closing a rejected call failed: {}", Failures.describe(e));
         }
         @SuppressWarnings("unchecked")
         ServerCall.Listener<ReqT> noop = (ServerCall.Listener<ReqT>) NOOP;
@@ -310,7 +311,7 @@ public final class GrpcCallTracker implements ServerInterceptor {
             try {
                 h.run();
             } catch (RuntimeException e) {
-                LOG.warn("gRPC drain hook failed: {}", e.toString());
+                LOG.warn("gRPC drain hook failed: {}", Failures.describe(e));
             }
             return true;
         }
@@ -410,7 +411,7 @@ public final class GrpcCallTracker implements ServerInterceptor {
             try {
                 super.close(CUT, new Metadata());
             } catch (RuntimeException e) {
-                LOG.debug("closing a call at force stop failed: {}", e.toString());
+                LOG.debug("closing a call at force stop failed: {}", Failures.describe(e));
             }
             return true;
         }

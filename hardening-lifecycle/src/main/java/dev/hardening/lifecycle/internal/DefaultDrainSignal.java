@@ -1,5 +1,6 @@
 package dev.hardening.lifecycle.internal;
 
+import dev.hardening.config.Failures;
 import dev.hardening.lifecycle.DrainSignal;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,7 @@ public final class DefaultDrainSignal implements DrainSignal {
         try {
             r.run();
         } catch (RuntimeException e) {
-            LOG.warn("drain callback failed: {}", e.toString());
+            LOG.warn("drain callback failed: {}", Failures.describe(e));
         }
     }
 }

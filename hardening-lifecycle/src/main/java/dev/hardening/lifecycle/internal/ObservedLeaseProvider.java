@@ -1,5 +1,6 @@
 package dev.hardening.lifecycle.internal;
 
+import dev.hardening.config.Failures;
 import dev.hardening.lifecycle.Lease;
 import dev.hardening.lifecycle.LeaseListener;
 import dev.hardening.lifecycle.LeaseProvider;
@@ -58,7 +59,7 @@ public final class ObservedLeaseProvider implements LeaseProvider {
             event.accept(listener);
         } catch (RuntimeException e) {
             if (failureLogged.compareAndSet(false, true)) {
-                LOG.warn("a lease listener failed; lease calls are unaffected (logged once): {}", e.toString());
+                LOG.warn("a lease listener failed; lease calls are unaffected (logged once): {}", Failures.describe(e));
             } else {
                 LOG.debug("a lease listener failed again", e);
             }

@@ -1,5 +1,6 @@
 package dev.hardening.lifecycle.internal;
 
+import dev.hardening.config.Failures;
 import dev.hardening.config.TimeSource;
 import dev.hardening.lifecycle.DrainParticipant;
 import dev.hardening.lifecycle.Halter;
@@ -102,7 +103,7 @@ public final class ShutdownSequence {
             try {
                 l.finished(report);
             } catch (RuntimeException e) {
-                LOG.warn("a shutdown listener failed; the report is unaffected: {}", e.toString());
+                LOG.warn("a shutdown listener failed; the report is unaffected: {}", Failures.describe(e));
             }
         });
         return report;

@@ -1,5 +1,6 @@
 package dev.hardening.lifecycle.internal;
 
+import dev.hardening.config.Failures;
 import dev.hardening.lifecycle.Deadline;
 import dev.hardening.lifecycle.Halter;
 import java.util.concurrent.locks.LockSupport;
@@ -56,7 +57,7 @@ final class Watchdog {
             try {
                 onFire.run();
             } catch (RuntimeException e) {
-                LOG.warn("a shutdown listener failed at the watchdog; halting anyway: {}", e.toString());
+                LOG.warn("a shutdown listener failed at the watchdog; halting anyway: {}", Failures.describe(e));
             }
             String what;
             try {

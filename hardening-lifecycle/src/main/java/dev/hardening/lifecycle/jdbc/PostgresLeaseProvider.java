@@ -1,5 +1,6 @@
 package dev.hardening.lifecycle.jdbc;
 
+import dev.hardening.config.Failures;
 import dev.hardening.config.Checks;
 import dev.hardening.config.TimeSource;
 import dev.hardening.lifecycle.Lease;
@@ -173,7 +174,7 @@ public final class PostgresLeaseProvider implements LeaseProvider, AutoCloseable
             try {
                 l.releaseAfter(Duration.ZERO);
             } catch (RuntimeException e) {
-                LOG.warn("lease {}: release failed, it runs out at its ttl: {}", l.name(), e.toString());
+                LOG.warn("lease {}: release failed, it runs out at its ttl: {}", l.name(), Failures.describe(e));
             }
         }
     }

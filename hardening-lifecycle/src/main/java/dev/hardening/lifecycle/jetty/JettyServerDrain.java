@@ -1,5 +1,6 @@
 package dev.hardening.lifecycle.jetty;
 
+import dev.hardening.config.Failures;
 import dev.hardening.config.Checks;
 import dev.hardening.lifecycle.Deadline;
 import dev.hardening.lifecycle.DrainParticipant;
@@ -114,7 +115,7 @@ public final class JettyServerDrain implements DrainParticipant {
         } catch (TimeoutException e) {
             return false;
         } catch (ExecutionException e) {
-            LOG.warn("{}: graceful shutdown failed: {}", name, e.getCause().toString());
+            LOG.warn("{}: graceful shutdown failed: {}", name, Failures.describe(e.getCause()));
             return false;
         }
     }
@@ -128,7 +129,7 @@ public final class JettyServerDrain implements DrainParticipant {
             server.stop();
             return server.isStopped();
         } catch (Exception e) {
-            LOG.warn("{}: stopping the server failed: {}", name, e.toString());
+            LOG.warn("{}: stopping the server failed: {}", name, Failures.describe(e));
             return false;
         }
     }
@@ -162,7 +163,7 @@ public final class JettyServerDrain implements DrainParticipant {
             try {
                 server.stop();
             } catch (Exception e) {
-                LOG.warn("{}: force stop failed: {}", name, e.toString());
+                LOG.warn("{}: force stop failed: {}", name, Failures.describe(e));
             }
         }, "shutdown-" + name + "-stop");
         t.setDaemon(true);

@@ -1,5 +1,6 @@
 package dev.hardening.lifecycle.lettuce;
 
+import dev.hardening.config.Failures;
 import dev.hardening.config.Checks;
 import dev.hardening.lifecycle.Deadline;
 import dev.hardening.lifecycle.DrainParticipant;
@@ -81,7 +82,7 @@ public final class LettuceClientDrain implements DrainParticipant {
         } catch (TimeoutException e) {
             return false;
         } catch (ExecutionException e) {
-            LOG.warn("{}: client shutdown failed: {}", name, e.getCause().toString());
+            LOG.warn("{}: client shutdown failed: {}", name, Failures.describe(e.getCause()));
             return false;
         }
     }

@@ -1,5 +1,6 @@
 package dev.hardening.ratelimit.redis;
 
+import dev.hardening.config.Failures;
 import dev.hardening.config.TimeSource;
 import dev.hardening.ratelimit.RateLimitUnavailableException;
 import io.lettuce.core.ClientOptions;
@@ -180,18 +181,13 @@ final class RedisConnector implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             connecting.set(false);
-            LOG.warn("redis connect to {} failed: {}", description, e.toString());
+            LOG.warn("redis connect to {} failed: {}", description, Failures.describe(e));
             return;
         }
         future.whenComplete((conn, error) -> {
             try {
                 if (error != null) {
-                    Throwable root = error;
-                    while (root.getCause() != null && root.getCause() != root) {
-                        root = root.getCause();
-                    }
-                    LOG.warn("redis connect to {} failed: {} ({})", description, error.getClass().getSimpleName(),
-                            root.toString());
+                    LOG.warn("redis connect to {} failed: {}", description, Failures.describe(error));
                     return;
                 }
                 if (closed) {
