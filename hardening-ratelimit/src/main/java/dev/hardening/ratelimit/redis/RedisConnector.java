@@ -180,18 +180,13 @@ final class RedisConnector implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             connecting.set(false);
-            LOG.warn("redis connect to {} failed: {}", description, e.toString());
+            LOG.warn("redis connect to {} failed: {}", description, rootMessage(e));
             return;
         }
         future.whenComplete((conn, error) -> {
             try {
                 if (error != null) {
-                    Throwable root = error;
-                    while (root.getCause() != null && root.getCause() != root) {
-                        root = root.getCause();
-                    }
-                    LOG.warn("redis connect to {} failed: {} ({})", description, error.getClass().getSimpleName(),
-                            root.toString());
+                    LOG.warn("redis connect to {} failed: {}", description, rootMessage(error));
                     return;
                 }
                 if (closed) {
@@ -210,6 +205,18 @@ final class RedisConnector implements AutoCloseable {
                 connecting.set(false);
             }
         });
+    }
+
+    /**
+     * @return the innermost cause's message (such as {@code Connection refused: /127.0.0.1:6379}):
+     *     what an operator can act on, without exception class names
+     */
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? "no detail from the client" : root.getMessage();
     }
 
     /** @return the description without credentials */
