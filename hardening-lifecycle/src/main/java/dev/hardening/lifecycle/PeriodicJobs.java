@@ -276,6 +276,10 @@ public final class PeriodicJobs implements DrainParticipant {
             Optional<Lease> lease;
             try {
                 lease = leases.tryAcquire("job:" + spec.name(), spec.leaseTtl());
+            } catch (LeaseStoreException e) {
+                // the reason code and the store's own message: never an exception class name
+                LOG.warn("job {}: lease store {}, skipping this tick: {}", spec.name(), e.reason(), e.getMessage());
+                lease = Optional.empty();
             } catch (RuntimeException e) {
                 LOG.warn("job {}: lease store failed, skipping this tick: {}", spec.name(), Failures.describe(e));
                 lease = Optional.empty();

@@ -222,11 +222,13 @@ public final class ShutdownCoordinator {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "hardening-shutdown-hook"));
         AtomicBoolean signalled = new AtomicBoolean();
+        // Built now, started by the first signal: nothing on the way from the signal to the drain
+        // signal loads a class or links a lambda (on a starved machine each costs milliseconds).
+        Thread sequenceThread = new Thread(this::shutdownAndExit, "hardening-shutdown");
+        sequenceThread.setDaemon(false);
         List<String> handled = SignalHandlers.handle(() -> {
             if (signalled.compareAndSet(false, true)) {
-                Thread t = new Thread(this::shutdownAndExit, "hardening-shutdown");
-                t.setDaemon(false);
-                t.start();
+                sequenceThread.start();
             } else {
                 LOG.info("signal received again: the drain already running continues");
             }

@@ -14,6 +14,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +61,8 @@ public final class GrpcCallTracker implements ServerInterceptor {
     private static final Logger LOG = LoggerFactory.getLogger(GrpcCallTracker.class);
     private static final ThreadLocal<TrackedCall<?>> CURRENT = new ThreadLocal<>();
     private static final ServerCall.Listener<Object> NOOP = new ServerCall.Listener<>() { };
+    /** Linked when the class is, at the first call: the drain signal links nothing on its way to the hooks. */
+    private static final Predicate<TrackedCall<?>> FIRE_HOOK = TrackedCall::fireHook;
     private static final int SERVING = 0;
     private static final int DRAINING = 1;
     private static final int REJECTING = 2;
@@ -185,13 +188,7 @@ public final class GrpcCallTracker implements ServerInterceptor {
         if (mode == SERVING) {
             mode = DRAINING;
         }
-        int[] ran = new int[1];
-        inFlight.forEach(t -> {
-            if (t.fireHook()) {
-                ran[0]++;
-            }
-        });
-        return ran[0];
+        return inFlight.countWhere(FIRE_HOOK);
     }
 
     /**

@@ -26,7 +26,9 @@ final class DrainSignalPhase implements PhaseStep {
 
     @Override
     public void run(ShutdownRun run) {
-        health.ifPresent(Health::markShuttingDown);
+        if (health.isPresent()) { // no lambda to link when a shutdown starts
+            health.get().markShuttingDown();
+        }
         signal.fire();
         for (ShutdownSequence.Participant r : run.participants) {
             try {

@@ -3,14 +3,18 @@ package dev.hardening.lifecycle.internal;
 import dev.hardening.lifecycle.Phase;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * What a shutdown is doing right now, for the watchdog's last log line: the current phase, and
  * each unfinished step with its run time and the top of its stack. Thread-safe.
  */
-final class HangDiagnostics {
+final class HangDiagnostics implements Supplier<String> {
 
     private static final int STACK_FRAMES = 4;
+    /** Linked with the class (preloaded at build time), not at the first shutdown. */
+    private static final Predicate<Step> DONE = Step::isDone;
 
     private final List<Step> running = new CopyOnWriteArrayList<>();
     private volatile Phase phase;
@@ -19,7 +23,7 @@ final class HangDiagnostics {
     void enter(Phase p) {
         coordinator = Thread.currentThread();
         phase = p;
-        running.removeIf(Step::isDone);
+        running.removeIf(DONE);
     }
 
     void finished() {
@@ -30,6 +34,12 @@ final class HangDiagnostics {
     Step track(Step s) {
         running.add(s);
         return s;
+    }
+
+    /** @return {@link #describe()}, for the watchdog */
+    @Override
+    public String get() {
+        return describe();
     }
 
     String describe() {

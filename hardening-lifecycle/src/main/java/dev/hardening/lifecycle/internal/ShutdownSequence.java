@@ -2,11 +2,14 @@ package dev.hardening.lifecycle.internal;
 
 import dev.hardening.config.Failures;
 import dev.hardening.config.TimeSource;
+import dev.hardening.lifecycle.Deadline;
 import dev.hardening.lifecycle.DrainParticipant;
 import dev.hardening.lifecycle.Halter;
 import dev.hardening.lifecycle.Health;
+import dev.hardening.lifecycle.Phase;
 import dev.hardening.lifecycle.ShutdownListener;
 import dev.hardening.lifecycle.ShutdownReport;
+import java.lang.invoke.MethodHandles;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -48,6 +51,7 @@ public final class ShutdownSequence {
     private final int watchdogStatus;
     private final Optional<ShutdownListener> listener;
     private final List<PhaseStep> phases;
+    private final Runnable onWatchdogFire;
 
     /**
      * @param plan           the budgets
@@ -70,6 +74,25 @@ public final class ShutdownSequence {
         this.phases = List.of(new DrainSignalPhase(health, signal), new KeepServingPhase(plan.quietPeriod()),
                 new StopAcceptingPhase(), new DrainPhase(), new ForceStopPhase(), new ReleasePhase(),
                 new FlushLogsPhase(logFlush));
+        this.onWatchdogFire = () -> listener.ifPresent(l -> l.watchdogFired(plan.totalBudget(), watchdogStatus));
+        preloadSignalPath();
+    }
+
+    /**
+     * Loads and initialises now, at build time, every class the sequence needs between the signal
+     * and the drain signal, so that a signal arriving on a starved machine does not wait for class
+     * loading before readiness turns and long-lived streams are told.
+     */
+    private static void preloadSignalPath() {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        for (Class<?> c : List.of(ShutdownRun.class, HangDiagnostics.class, Watchdog.class, Step.class, Deadline.class,
+                ShutdownReport.PhaseTiming.class)) {
+            try {
+                lookup.ensureInitialized(c);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("preload " + c.getName() + ": not accessible", e);
+            }
+        }
     }
 
     /**
@@ -82,17 +105,18 @@ public final class ShutdownSequence {
     public ShutdownReport run(List<Participant> participants, List<ReleaseStep> releaseSteps) {
         HangDiagnostics diagnostics = new HangDiagnostics();
         ShutdownRun run = new ShutdownRun(plan, time, List.copyOf(participants), List.copyOf(releaseSteps), diagnostics);
-        Watchdog watchdog = Watchdog.arm(run.total, diagnostics::describe, halter, watchdogStatus,
-                () -> listener.ifPresent(l -> l.watchdogFired(plan.totalBudget(), watchdogStatus)));
-        LOG.info("shutdown started: {} participant(s), total budget {} ms", participants.size(),
-                plan.totalBudget().toMillis());
+        Watchdog watchdog = Watchdog.arm(run.total, diagnostics, halter, watchdogStatus, onWatchdogFire);
         try {
             for (PhaseStep step : phases) {
                 diagnostics.enter(step.phase());
-                LOG.debug("shutdown phase {}", step.phase());
                 long p0 = time.nanoTime();
                 step.run(run);
                 run.timings.add(new ShutdownReport.PhaseTiming(step.phase(), Duration.ofNanos(time.nanoTime() - p0)));
+                if (step.phase() == Phase.DRAIN_SIGNAL) {
+                    // logged once the drain signal is out: readiness and streams do not wait for the log
+                    LOG.info("shutdown started: {} participant(s), total budget {} ms", participants.size(),
+                            plan.totalBudget().toMillis());
+                }
             }
         } finally {
             watchdog.disarm();

@@ -2,6 +2,7 @@ package dev.hardening.lifecycle.internal;
 
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A fixed-size, lock-free set of in-flight items, cheap enough for every request: a claim is one
@@ -73,6 +74,21 @@ public final class SlotRegistry<T> {
                 action.accept(t);
             }
         }
+    }
+
+    /**
+     * @param action applied to every item held during the scan
+     * @return how many items it returned true for
+     */
+    public int countWhere(Predicate<? super T> action) {
+        int n = 0;
+        for (int i = 0; i < slots.length(); i++) {
+            T t = slots.get(i);
+            if (t != null && action.test(t)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** @return the number of slots */

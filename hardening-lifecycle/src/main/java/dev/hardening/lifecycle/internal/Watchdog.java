@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * cannot delay the halt. The deadline is re-read every {@link Step#POLL_NANOS}, so it follows a
  * fake time source too. Thread-safe.
  */
-final class Watchdog {
+final class Watchdog implements Runnable {
 
     /** How long the watchdog waits for its own log line before halting anyway, in real milliseconds. */
     static final long LOG_GRACE_MILLIS = 100;
@@ -22,10 +22,21 @@ final class Watchdog {
     private static final Logger LOG = LoggerFactory.getLogger(Watchdog.class);
 
     private final Thread thread;
+    private final Deadline deadline;
+    private final Supplier<String> whatIsRunning;
+    private final Halter halter;
+    private final int status;
+    private final Runnable onFire;
     private volatile boolean disarmed;
 
     private Watchdog(Deadline deadline, Supplier<String> whatIsRunning, Halter halter, int status, Runnable onFire) {
-        this.thread = new Thread(() -> watch(deadline, whatIsRunning, halter, status, onFire), "shutdown-watchdog");
+        this.deadline = deadline;
+        this.whatIsRunning = whatIsRunning;
+        this.halter = halter;
+        this.status = status;
+        this.onFire = onFire;
+        // the watchdog is its own Runnable: no lambda to link when a shutdown starts
+        this.thread = new Thread(this, "shutdown-watchdog");
         this.thread.setDaemon(true);
         this.thread.setPriority(Thread.MAX_PRIORITY);
     }
@@ -46,7 +57,9 @@ final class Watchdog {
         LockSupport.unpark(thread);
     }
 
-    private void watch(Deadline deadline, Supplier<String> whatIsRunning, Halter halter, int status, Runnable onFire) {
+    /** The watchdog thread's body: waits for the deadline or the disarm, halts on the deadline. */
+    @Override
+    public void run() {
         while (!disarmed && !deadline.isExpired()) {
             LockSupport.parkNanos(this, Math.min(Step.POLL_NANOS, deadline.remainingNanos()));
         }

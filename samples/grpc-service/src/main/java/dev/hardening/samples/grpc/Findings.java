@@ -2,9 +2,13 @@ package dev.hardening.samples.grpc;
 
 import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.Finding;
+import dev.hardening.ratelimit.FallbackMode;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /** The sample's own findings for the startup report. Stateless. */
 final class Findings {
@@ -47,6 +51,38 @@ final class Findings {
         String fix = "set REDIS_URI so replicas share one fenced lease";
         return env.isProduction() ? Finding.warn("HL-J001", "12-factor VI: processes", "REDIS_URI", detail, fix)
                 : Finding.pass("HL-J001", "12-factor VI: processes", "REDIS_URI", detail + " (fine for one process)", fix);
+    }
+
+    /**
+     * {@code HG-R001}: whether Redis ({@code REDIS_URI}) answered at boot. Unreachable is a WARN in
+     * every environment: an operational condition the service rides out, never a reason to refuse
+     * the boot.
+     *
+     * @param hosts     the Redis hosts (no credentials), empty without {@code REDIS_URI}
+     * @param reachable whether it answered within {@code waited}
+     * @param waited    how long the boot waited for it
+     * @param fallback  the limiter's {@code RATE_LIMIT_FALLBACK} when the limiter uses Redis
+     * @param job       whether the {@code mirror-cleanup} job is on
+     * @return the finding; a PASS without {@code REDIS_URI}
+     */
+    static Finding redisAtBoot(Optional<List<String>> hosts, boolean reachable, Duration waited,
+                               Optional<FallbackMode> fallback, boolean job) {
+        if (hosts.isEmpty()) {
+            return Finding.pass("HG-R001", "12-factor IV: backing services", "REDIS_URI", "no Redis configured", "none");
+        }
+        String where = "Redis at " + String.join(",", hosts.get());
+        if (reachable) {
+            return Finding.pass("HG-R001", "12-factor IV: backing services", "REDIS_URI", where + " reachable at boot", "none");
+        }
+        StringBuilder detail = new StringBuilder(where).append(" unreachable at boot (waited ")
+                .append(waited.toSeconds()).append(" s)");
+        fallback.ifPresent(f -> detail.append("; rate limits use RATE_LIMIT_FALLBACK=")
+                .append(f.name().toLowerCase(Locale.ROOT)).append(" until it answers"));
+        if (job) {
+            detail.append("; job mirror-cleanup waits for it, then runs under its fenced lease");
+        }
+        return Finding.warn("HG-R001", "12-factor IV: backing services", "REDIS_URI", detail.toString(),
+                "start Redis or correct REDIS_URI; the service connects by itself once Redis answers");
     }
 
     private static boolean isLoopback(String host) {

@@ -20,14 +20,11 @@ import dev.hardening.lifecycle.ShutdownCoordinator;
 import dev.hardening.lifecycle.grpc.GrpcCallTracker;
 import dev.hardening.lifecycle.grpc.GrpcHealthStatus;
 import dev.hardening.lifecycle.grpc.GrpcServerDrain;
-import dev.hardening.lifecycle.redis.RedisLeaseProvider;
 import dev.hardening.ratelimit.RateLimiting;
 import dev.hardening.ratelimit.redis.RedisBackend;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -59,6 +56,9 @@ public final class GrpcService {
     /** Longest lease of the job; renewed while a run lasts, so it only bounds how long a crashed holder blocks. */
     static final Duration MAX_JOB_LEASE = Duration.ofSeconds(30);
 
+    /** The longest wait for Redis before the report (a Redis that is down does not stop the boot). */
+    static final Duration REDIS_AT_BOOT = Duration.ofSeconds(5);
+
     private static final Logger LOG = LoggerFactory.getLogger(GrpcService.class);
 
     private GrpcService() {
@@ -82,15 +82,20 @@ public final class GrpcService {
         }
         GrpcSettings settings = config.settings();
         TokenVerifier verifier;
+        Optional<RedisBackend> redis;
         RateLimiting rateLimiting;
         try {
             verifier = verifier(config);
-            rateLimiting = rateLimiting(settings);
+            redis = settings.redisUri().map(RedisBackend::connect);
+            rateLimiting = rateLimiting(settings, redis);
         } catch (IllegalArgumentException | IllegalStateException e) {
             err.println("HC-E007 settings rejected while wiring: " + e.getMessage());
             System.exit(EX_CONFIG);
             return;
         }
+        // A Redis that is down at boot is an operational condition, not a configuration error: the
+        // report says so, the limiter uses RATE_LIMIT_FALLBACK and the job waits for its lease
+        boolean redisReachable = awaitRedis(redis);
         boolean tls = settings.grpcTlsCertFile().isPresent() || settings.grpcTlsKeyFile().isPresent();
         Health health = Health.create();
         ShutdownCoordinator shutdown = ShutdownCoordinator.builder()
@@ -109,6 +114,9 @@ public final class GrpcService {
                 .add(Findings.jobLeases(config.environment(), settings.redisUri().isPresent(), settings.cleanupInterval()))
                 .check(verifier)
                 .check(rateLimiting.startupCheck())
+                .add(Findings.redisAtBoot(redis.map(RedisBackend::hosts), redisReachable, REDIS_AT_BOOT,
+                        rateLimiting.shared().isPresent() ? Optional.of(settings.rateLimitFallback()) : Optional.empty(),
+                        !settings.cleanupInterval().isZero()))
                 .build();
         try {
             report.enforce();
@@ -163,11 +171,21 @@ public final class GrpcService {
         return tokens.build();
     }
 
-    static RateLimiting rateLimiting(GrpcSettings s) {
+    static RateLimiting rateLimiting(GrpcSettings s, Optional<RedisBackend> redis) {
         RateLimiting.Builder limits = RateLimiting.builder().policy(s.rateLimit()).fallback(s.rateLimitFallback());
         s.rateLimitBackend().ifPresent(limits::backend);
-        s.redisUri().map(RedisBackend::connect).ifPresent(limits::shared);
+        redis.ifPresent(limits::shared);
         return limits.build();
+    }
+
+    /** @return whether Redis, if configured, answered within {@link #REDIS_AT_BOOT} */
+    private static boolean awaitRedis(Optional<RedisBackend> redis) {
+        try {
+            return redis.isEmpty() || redis.get().awaitConnected(REDIS_AT_BOOT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     static Server start(GrpcSettings settings, TokenVerifier verifier, RateLimiting rateLimiting, Health health,
@@ -214,7 +232,8 @@ public final class GrpcService {
 
     /**
      * Schedules {@code mirror-cleanup} under a fenced lease: in Redis when {@code REDIS_URI} is set
-     * (once across replicas), else in this process.
+     * (once across replicas; while Redis cannot be reached the job waits, it never runs without the
+     * lease), else in this process.
      *
      * @return what releases the leases and closes their connection at shutdown, if the job runs
      */
@@ -232,18 +251,9 @@ public final class GrpcService {
         LeaseProvider leases;
         Runnable release;
         if (settings.redisUri().isPresent()) {
-            RedisClient client = RedisClient.create(settings.redisUri().get());
-            StatefulRedisConnection<String, String> connection = client.connect();
-            RedisLeaseProvider redis = RedisLeaseProvider.builder(connection)
-                    .restartQuarantine(leaseTtl)
-                    .renewInBackground(DelayScheduler.of(timer))
-                    .build();
+            RedisJobLeases redis = RedisJobLeases.connect(settings.redisUri().get(), timer, leaseTtl);
             leases = redis;
-            release = () -> {
-                redis.close();
-                connection.close();
-                client.shutdown();
-            };
+            release = redis::close;
         } else {
             leases = LocalLeaseProvider.create();
             release = () -> { };

@@ -12,6 +12,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,26 +42,47 @@ class ShutdownIT {
              Hub hub = Hub.connect(p.awaitListening(CallsIT.BOOT))) {
             String token = Hub.devToken(work, "node-1");
             assertThat(hub.health("")).isEqualTo(ServingStatus.SERVING);
-            Hub.Task task = hub.runTask(token, RunTaskRequest.newBuilder().setTaskId("long").setSteps(10_000).setStepMs(20).build());
-            assertThat(Hub.eventually(Duration.ofSeconds(10), () -> task.events.size() >= 3)).isTrue();
+            // three open streams: one stepping fast, one mid-way through a long step, one resumed
+            List<Hub.Task> tasks = List.of(
+                    hub.runTask(token, RunTaskRequest.newBuilder().setTaskId("fast").setSteps(10_000).setStepMs(20).build()),
+                    hub.runTask(token, RunTaskRequest.newBuilder().setTaskId("slow").setSteps(100).setStepMs(1500).build()),
+                    hub.runTask(token, RunTaskRequest.newBuilder().setTaskId("resumed").setSteps(10_000).setStepMs(50)
+                            .setResumeFrom(7).build()));
+            assertThat(Hub.eventually(Duration.ofSeconds(10), () -> tasks.get(0).events.size() >= 3
+                    && tasks.get(2).events.size() >= 1 && tasks.get(1).events.size() >= 1)).isTrue();
             CompletableFuture<WorkResponse> inFlight = hub.workAsync(token, 3000);
             assertThat(hub.work(token, 0).getWorkedMs()).isZero(); // the slow call is under way before the signal
 
+            // SAMPLE-GRPC.md's bound, measured from the moment the signal is sent; the health poll
+            // and the client's own callback only add to the measured figures
             long signalled = System.nanoTime();
             p.terminate();
-            assertThat(Hub.eventually(Duration.ofSeconds(1), () -> hub.health("") == ServingStatus.NOT_SERVING))
-                    .as("health NOT_SERVING at once").isTrue();
+            assertThat(Hub.eventually(Duration.ofSeconds(5), () -> hub.health("") == ServingStatus.NOT_SERVING))
+                    .as("health NOT_SERVING").isTrue();
+            long notServingMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - signalled);
             assertThat(hub.health(TaskHubApi.SERVICE)).isEqualTo(ServingStatus.NOT_SERVING);
-            task.end.get(1, TimeUnit.SECONDS); // ended with OK, well before SHUTDOWN_DELAY is over
-            long checkpointMs = TimeUnit.NANOSECONDS.toMillis(task.completedAt - signalled);
-            // the contract's figure is 300 ms; the assertion leaves room for a loaded CI machine
-            assertThat(checkpointMs).as("CHECKPOINT and end of stream before SHUTDOWN_DELAY (2 s) is over").isLessThan(1000);
-            TaskEvent last = task.events.get(task.events.size() - 1);
-            assertThat(last.getKind()).isEqualTo(TaskEvent.Kind.CHECKPOINT);
-            assertThat(last.getTaskId()).isEqualTo("long");
-            assertThat(last.getStep()).as("the last finished step").isEqualTo(task.events.size() - 1)
-                    .isEqualTo(task.events.get(task.events.size() - 2).getStep());
-            System.out.println("checkpoint and end of stream " + checkpointMs + " ms after SIGTERM");
+            long lastEndNanos = signalled;
+            for (Hub.Task task : tasks) {
+                task.end.get(5, TimeUnit.SECONDS); // ended with OK
+                lastEndNanos = Math.max(lastEndNanos, task.completedAt);
+            }
+            long checkpointMs = TimeUnit.NANOSECONDS.toMillis(lastEndNanos - signalled);
+            System.out.println("after SIGTERM: health NOT_SERVING seen at " + notServingMs
+                    + " ms, the last of " + tasks.size() + " streams checkpointed and ended at " + checkpointMs + " ms");
+            assertThat(notServingMs).as("health NOT_SERVING within 300 ms of SIGTERM").isLessThanOrEqualTo(300);
+            assertThat(checkpointMs).as("every stream's CHECKPOINT and end within 300 ms of SIGTERM").isLessThanOrEqualTo(300);
+            for (Hub.Task task : tasks) {
+                List<TaskEvent> events = task.events;
+                TaskEvent last = events.get(events.size() - 1);
+                assertThat(last.getKind()).isEqualTo(TaskEvent.Kind.CHECKPOINT);
+                assertThat(events).allSatisfy(e -> assertThat(e.getTaskId()).isEqualTo(last.getTaskId()));
+                assertThat(events.subList(0, events.size() - 1)).allSatisfy(e -> assertThat(e.getKind()).isEqualTo(TaskEvent.Kind.PROGRESS));
+                int resumedFrom = last.getTaskId().equals("resumed") ? 7 : 0;
+                assertThat(last.getStep()).as("%s: the last finished step", last.getTaskId())
+                        .isEqualTo(resumedFrom + events.size() - 1)
+                        .isEqualTo(events.size() > 1 ? events.get(events.size() - 2).getStep() : resumedFrom);
+            }
+            assertThat(tasks.get(1).events).as("slow: checkpointed mid-step, not after it").hasSizeLessThanOrEqualTo(3);
 
             assertThat(hub.whoami(token).getSub()).as("still serving during SHUTDOWN_DELAY").isEqualTo("node-1");
             p.terminate(); // a second SIGTERM does not skip the drain
