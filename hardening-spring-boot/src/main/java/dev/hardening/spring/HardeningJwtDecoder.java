@@ -30,7 +30,8 @@ import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
  * Opaque tokens are introspected (RFC 7662) when the verifier has introspection configured. A
  * DPoP-bound token ({@code cnf.jkt}) is accepted here only when the starter's DPoP filter has
  * already verified it with its proof on the same request (it then presents the request to Spring
- * Security as a Bearer one); on its own it is rejected with {@code dpop_bound_token}.
+ * Security as a Bearer one, and the {@code Jwt} carries no {@code cnf} claim, which Spring
+ * Security's Bearer filter would refuse); on its own it is rejected with {@code dpop_bound_token}.
  * Claims are converted as Spring's own decoder converts them ({@code exp}/{@code iat}/{@code nbf}
  * to {@code Instant}, {@code aud} to a list), so Spring's default authority mapping turns
  * {@code scope}/{@code scp} into {@code SCOPE_…} authorities.
@@ -71,7 +72,9 @@ public final class HardeningJwtDecoder implements JwtDecoder {
         }
         java.util.Optional<VerifiedToken> proven = DpopFilter.verifiedOnThisThread(token);
         if (proven.isPresent()) {
-            return toJwt(token, proven.get());
+            // Spring Security 7's Bearer filter refuses any Authentication whose claims carry cnf.jkt:
+            // the proof was checked by the starter's DPoP filter, so the binding is not handed on.
+            return toJwt(token, proven.get(), true);
         }
         VerifiedToken verified;
         try {
@@ -86,11 +89,18 @@ public final class HardeningJwtDecoder implements JwtDecoder {
     }
 
     static Jwt toJwt(String token, VerifiedToken verified) {
+        return toJwt(token, verified, false);
+    }
+
+    static Jwt toJwt(String token, VerifiedToken verified, boolean withoutBinding) {
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put("alg", verified.algorithm());
         verified.keyId().ifPresent(kid -> headers.put("kid", kid));
         verified.type().ifPresent(typ -> headers.put("typ", typ));
-        Map<String, Object> claims = CLAIMS.convert(verified.claims());
+        Map<String, Object> claims = new LinkedHashMap<>(CLAIMS.convert(verified.claims()));
+        if (withoutBinding) {
+            claims.remove("cnf");
+        }
         return Jwt.withTokenValue(token)
                 .headers(h -> h.putAll(headers))
                 .claims(c -> c.putAll(claims))

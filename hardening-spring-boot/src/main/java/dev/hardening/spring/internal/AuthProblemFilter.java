@@ -47,14 +47,16 @@ public final class AuthProblemFilter extends OncePerRequestFilter {
         try {
             chain.doFilter(request, tracked);
         } catch (ServletException | IOException | RuntimeException e) {
-            if (!keysUnavailable(e) || response.isCommitted()) {
+            String unavailable = unavailableCode(e);
+            if (unavailable == null || response.isCommitted()) {
                 throw e;
             }
             response.reset();
             response.setStatus(503);
             response.setHeader("Retry-After", "5");
-            Problems.write(response, Problems.json(503, "Service Unavailable", "keys_unavailable",
-                    "the identity provider's keys are unavailable; retry later"));
+            Problems.write(response, Problems.json(503, "Service Unavailable", unavailable,
+                    unavailable.equals("introspection_unavailable") ? "the token cannot be checked now; retry later"
+                            : "the identity provider's keys are unavailable; retry later"));
             return;
         }
         int status = response.getStatus();
@@ -93,15 +95,20 @@ public final class AuthProblemFilter extends OncePerRequestFilter {
     }
 
     static boolean keysUnavailable(Throwable e) {
+        return unavailableCode(e) != null;
+    }
+
+    /** @return the reason code ({@code keys_unavailable}, {@code introspection_unavailable}) of a 503 cause, else null */
+    static String unavailableCode(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof KeysUnavailableJwtException) {
-                return true;
+                return "introspection_unavailable".equals(t.getMessage()) ? "introspection_unavailable" : "keys_unavailable";
             }
             if (t.getCause() == t) {
                 break;
             }
         }
-        return false;
+        return null;
     }
 
     /** Notices whether anything asked for the body. */
