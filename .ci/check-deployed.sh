@@ -5,7 +5,7 @@ set -euo pipefail
 repo=${1:-target/local-deploy}/dev/hardening
 fail=0
 newest() { ls "$1" 2>/dev/null | grep -E -- "$2" | sort | tail -1; }
-for m in hardening-config hardening-auth hardening-ratelimit hardening-lifecycle hardening-micrometer; do
+for m in hardening-config hardening-auth hardening-ratelimit hardening-lifecycle hardening-micrometer hardening-spring-boot; do
   d=$(ls -d "$repo/$m"/*/ 2>/dev/null | head -1)
   for kind in '[0-9]\.jar$' '-sources\.jar$' '-javadoc\.jar$' '\.pom$'; do
     [ -n "$(newest "$d" "$kind")" ] || { echo "missing: $m $kind"; fail=1; }
