@@ -131,6 +131,10 @@ class MetricsTest {
         assertThat(count("hardening.auth.token.verifications", "outcome", "rejected")).isEqualTo(1);
         assertThat(count("hardening.auth.token.rejections", "reason", "wrong_audience")).isEqualTo(1);
         assertThat(count("hardening.auth.token.rejections", "reason", "expired")).isZero();
+        assertThat(count("hardening.auth.token.cache.lookups", "result", "hit")).as("alice's second and third request")
+                .isEqualTo(2);
+        assertThat(count("hardening.auth.token.cache.lookups", "result", "miss")).isEqualTo(2);
+        assertThat(count("hardening.auth.token.cache.size")).isEqualTo(1);
         assertThat(count("hardening.auth.jwks.fetches", "issuer", ISSUER.issuer, "outcome", "success")).isEqualTo(1);
         // a slow first answer of WireMock on a busy machine can time out and be retried: the meter is the verifier's own count
         assertThat(count("hardening.auth.jwks.fetches", "issuer", ISSUER.issuer, "outcome", "failure"))

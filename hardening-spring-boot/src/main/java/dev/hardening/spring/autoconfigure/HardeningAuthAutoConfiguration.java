@@ -50,7 +50,10 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
  * when the application defines its own. Also installs the filter that answers 503 when the keys
  * are unavailable and completes Spring's bodiless challenges with problem documents.
  */
-@AutoConfiguration(beforeName = "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration")
+@AutoConfiguration(beforeName = {
+        "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration",
+        // Spring Boot 3.5's name of the same auto-configuration
+        "org.springframework.boot.autoconfigure.security.oauth2.resource.servlet.OAuth2ResourceServerAutoConfiguration"})
 @ConditionalOnClass(name = "org.springframework.security.oauth2.jwt.JwtDecoder")
 @ConditionalOnProperty(prefix = "hardening.auth", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(HardeningProperties.class)

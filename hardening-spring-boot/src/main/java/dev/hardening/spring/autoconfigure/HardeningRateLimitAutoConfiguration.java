@@ -49,7 +49,9 @@ import org.springframework.util.ClassUtils;
  * A property the starter cannot use is a FAIL line ({@code HS-C001}) in the same report rather than a
  * failed bean. The {@link RateLimiting} bean backs off when the application defines its own.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+@AutoConfiguration(afterName = {"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+        // Spring Boot 3.5's name of the same auto-configuration
+        "org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration"})
 @ConditionalOnClass(name = "jakarta.servlet.Filter")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnProperty(prefix = "hardening.rate-limit", name = "enabled", matchIfMissing = true)
