@@ -58,6 +58,10 @@ public final class ConsumerApp {
         check("auth", verifier.verify(issuer.mint("alice", Duration.ofMinutes(5))).subject().equals("alice"));
         check("auth rejects", rejects(verifier, "not-a-token"));
 
+        // hardening-spring-boot: Spring Security's JwtDecoder backed by the verifier
+        check("spring-boot", dev.hardening.spring.HardeningJwtDecoder.of(verifier)
+                .decode(issuer.mint("bob", Duration.ofMinutes(5))).getSubject().equals("bob"));
+
         // hardening-ratelimit (+ hardening-micrometer): two per minute; the third is refused and counted
         RateLimiting limits = RateLimiting.builder().policy(RateLimitPolicy.parse("2/1m")).build();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();

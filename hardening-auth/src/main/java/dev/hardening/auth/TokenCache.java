@@ -79,4 +79,20 @@ public final class TokenCache {
     public String toString() {
         return enabled() ? "TokenCache[maximumSize=" + maximumSize + "]" : "TokenCache[disabled]";
     }
+
+    /**
+     * What a verifier's cache did since the verifier was built, for meters and diagnostics
+     * ({@link TokenVerifier#cacheStats()}). Counts only; never a token or a digest. Immutable.
+     *
+     * @param hits                 presentations answered from the cache (time claims, policy and key still checked)
+     * @param misses               presentations verified in full
+     * @param admitted             tokens remembered after a full verification
+     * @param droppedTime          entries dropped because {@code exp}, {@code nbf} or {@code iat} no longer held
+     * @param droppedKeyGone       entries dropped because their key left the issuer's key set
+     * @param droppedPolicyChanged entries dropped because the issuer's policy changed
+     * @param size                 entries held now
+     */
+    public record Stats(long hits, long misses, long admitted, long droppedTime, long droppedKeyGone,
+                        long droppedPolicyChanged, long size) {
+    }
 }

@@ -95,6 +95,14 @@ public interface TokenVerifier extends StartupCheck, AutoCloseable {
     List<JwksStatus> status();
 
     /**
+     * @return the verified-token cache's counters (read at the call; thread-safe), or empty when
+     *     the cache is off or the implementation keeps none; the default is empty
+     */
+    default java.util.Optional<TokenCache.Stats> cacheStats() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Starts fetching every issuer's keys in the background (never blocks, never throws for a
      * provider that is down).
      *

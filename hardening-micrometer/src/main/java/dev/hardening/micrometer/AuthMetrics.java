@@ -46,6 +46,9 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@value #JWKS_KEY_AGE} gauge {issuer} in seconds (NaN before the first fetch),
  *       {@value #JWKS_STATE} gauge {issuer, state}: 1 for the current {@link JwksStatus.State}, else 0;</li>
  *   <li>{@value #JWKS_EVENTS} counter {type}: {@link JwksEvent.Type}s, through {@link #jwksListener};</li>
+ *   <li>{@value #TOKEN_CACHE_LOOKUPS} function counter {result=hit|miss}, {@value #TOKEN_CACHE_DROPPED}
+ *       function counter {reason=time|key_gone|policy_changed}, {@value #TOKEN_CACHE_SIZE} gauge: the
+ *       verified-token cache, when the verifier has one ({@link TokenVerifier#cacheStats()});</li>
  *   <li>{@value #WEBHOOK_VERIFICATIONS} counter {webhook, outcome} and {@value #WEBHOOK_REJECTIONS}
  *       counter {webhook, reason}.</li>
  * </ul>
@@ -72,6 +75,12 @@ public final class AuthMetrics {
     public static final String JWKS_STATE = "hardening.auth.jwks.state";
     /** Counter of JWKS events by type. */
     public static final String JWKS_EVENTS = "hardening.auth.jwks.events";
+    /** Function counter of verified-token cache lookups by result. */
+    public static final String TOKEN_CACHE_LOOKUPS = "hardening.auth.token.cache.lookups";
+    /** Function counter of verified-token cache entries dropped, by reason. */
+    public static final String TOKEN_CACHE_DROPPED = "hardening.auth.token.cache.dropped";
+    /** Gauge of the entries the verified-token cache holds. */
+    public static final String TOKEN_CACHE_SIZE = "hardening.auth.token.cache.size";
     /** Counter of webhook verifications by outcome. */
     public static final String WEBHOOK_VERIFICATIONS = "hardening.auth.webhook.verifications";
     /** Counter of webhook rejections by reason code. */
@@ -106,7 +115,32 @@ public final class AuthMetrics {
         for (JwksStatus status : verifier.status()) {
             bindIssuer(verifier, status.issuer(), registry);
         }
+        if (verifier.cacheStats().isPresent()) {
+            bindCache(verifier, registry);
+        }
         return new MeteredTokenVerifier(verifier, registry.config().clock(), accepted, rejected, reasons);
+    }
+
+    private static void bindCache(TokenVerifier verifier, MeterRegistry registry) {
+        cacheCounter(registry, TOKEN_CACHE_LOOKUPS, "verified-token cache lookups", verifier,
+                dev.hardening.auth.TokenCache.Stats::hits, "result", "hit");
+        cacheCounter(registry, TOKEN_CACHE_LOOKUPS, "verified-token cache lookups", verifier,
+                dev.hardening.auth.TokenCache.Stats::misses, "result", "miss");
+        cacheCounter(registry, TOKEN_CACHE_DROPPED, "verified-token cache entries dropped", verifier,
+                dev.hardening.auth.TokenCache.Stats::droppedTime, "reason", "time");
+        cacheCounter(registry, TOKEN_CACHE_DROPPED, "verified-token cache entries dropped", verifier,
+                dev.hardening.auth.TokenCache.Stats::droppedKeyGone, "reason", "key_gone");
+        cacheCounter(registry, TOKEN_CACHE_DROPPED, "verified-token cache entries dropped", verifier,
+                dev.hardening.auth.TokenCache.Stats::droppedPolicyChanged, "reason", "policy_changed");
+        Gauge.builder(TOKEN_CACHE_SIZE, verifier, v -> v.cacheStats().map(s -> (double) s.size()).orElse(0.0))
+                .description("entries the verified-token cache holds").register(registry);
+    }
+
+    private static void cacheCounter(MeterRegistry registry, String name, String description, TokenVerifier verifier,
+                                     java.util.function.ToLongFunction<dev.hardening.auth.TokenCache.Stats> value,
+                                     String tag, String tagValue) {
+        FunctionCounter.builder(name, verifier, v -> v.cacheStats().map(s -> (double) value.applyAsLong(s)).orElse(0.0))
+                .description(description).tag(tag, tagValue).register(registry);
     }
 
     private static void bindIssuer(TokenVerifier verifier, String issuer, MeterRegistry registry) {

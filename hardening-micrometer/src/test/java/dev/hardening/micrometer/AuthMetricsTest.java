@@ -60,6 +60,27 @@ class AuthMetricsTest {
     }
 
     @Test
+    void countsTheVerifiedTokenCacheHitsMissesAndDropsFromTheVerifiersOwnCounters() throws Exception {
+        verifier.warmUp().get(60, TimeUnit.SECONDS);
+        Instant now = time.now();
+        String alice = idp.mint("alice", now);
+        verifier.verify(alice);
+        verifier.verify(alice);
+        verifier.verify(alice);
+        assertThat(registry.get(AuthMetrics.TOKEN_CACHE_LOOKUPS).tag("result", "hit").functionCounter().count()).isEqualTo(2);
+        assertThat(registry.get(AuthMetrics.TOKEN_CACHE_LOOKUPS).tag("result", "miss").functionCounter().count()).isEqualTo(1);
+        assertThat(registry.get(AuthMetrics.TOKEN_CACHE_SIZE).gauge().value()).isEqualTo(1);
+        assertThat(verifier.cacheStats()).get().extracting(s -> s.hits()).isEqualTo(2L);
+        time.advance(Duration.ofDays(1));
+        assertThatThrownBy(() -> verifier.verify(alice)).isInstanceOf(InvalidTokenException.class);
+        assertThat(registry.get(AuthMetrics.TOKEN_CACHE_LOOKUPS).tag("result", "miss").functionCounter().count())
+                .as("the expired entry is gone: verified in full, then rejected").isEqualTo(2);
+        assertThat(registry.get(AuthMetrics.TOKEN_CACHE_DROPPED).tag("reason", "time").functionCounter().count())
+                .isEqualTo(verifier.cacheStats().orElseThrow().droppedTime());
+        assertThat(registry.get(AuthMetrics.TOKEN_CACHE_SIZE).gauge().value()).isZero();
+    }
+
+    @Test
     void countsEachVerificationByOutcomeAndEachRejectionByReasonCode() throws Exception {
         verifier.warmUp().get(60, TimeUnit.SECONDS);
         Instant now = time.now();

@@ -1,6 +1,6 @@
 package dev.hardening.spring;
 
-import dev.hardening.auth.KeysUnavailableException;
+import dev.hardening.spring.internal.DpopFilter;
 import dev.hardening.auth.TokenRejectedException;
 import dev.hardening.auth.TokenVerifier;
 import dev.hardening.auth.VerifiedToken;
@@ -24,8 +24,14 @@ import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
  *   <li>an invalid token → {@link BadJwtException} whose message is the stable reason code
  *       ({@code expired}, {@code wrong_audience}, …): Spring answers 401 with
  *       {@code WWW-Authenticate: Bearer error="invalid_token", error_description="<code>"};</li>
- *   <li>keys unavailable → {@link KeysUnavailableJwtException}: 503, never 401.</li>
+ *   <li>keys unavailable, or an opaque token's introspection unavailable →
+ *       {@link KeysUnavailableJwtException}: 503, never 401.</li>
  * </ul>
+ * Opaque tokens are introspected (RFC 7662) when the verifier has introspection configured. A
+ * DPoP-bound token ({@code cnf.jkt}) is accepted here only when the starter's DPoP filter has
+ * already verified it with its proof on the same request (it then presents the request to Spring
+ * Security as a Bearer one, and the {@code Jwt} carries no {@code cnf} claim, which Spring
+ * Security's Bearer filter would refuse); on its own it is rejected with {@code dpop_bound_token}.
  * Claims are converted as Spring's own decoder converts them ({@code exp}/{@code iat}/{@code nbf}
  * to {@code Instant}, {@code aud} to a list), so Spring's default authority mapping turns
  * {@code scope}/{@code scp} into {@code SCOPE_…} authorities.
@@ -57,30 +63,44 @@ public final class HardeningJwtDecoder implements JwtDecoder {
      * @param token the compact token
      * @return the verified token as Spring's {@link Jwt}
      * @throws BadJwtException              if the token is not valid (message: the reason code)
-     * @throws KeysUnavailableJwtException if the issuer's keys are unavailable
+     * @throws KeysUnavailableJwtException if the issuer's keys or its introspection endpoint are unavailable
      */
     @Override
     public Jwt decode(String token) throws JwtException {
         if (token == null) {
             throw new BadJwtException("missing");
         }
+        java.util.Optional<VerifiedToken> proven = DpopFilter.verifiedOnThisThread(token);
+        if (proven.isPresent()) {
+            // Spring Security 7's Bearer filter refuses any Authentication whose claims carry cnf.jkt:
+            // the proof was checked by the starter's DPoP filter, so the binding is not handed on.
+            return toJwt(token, proven.get(), true);
+        }
         VerifiedToken verified;
         try {
             verified = verifier.verify(token);
-        } catch (KeysUnavailableException e) {
-            throw new KeysUnavailableJwtException(e);
         } catch (TokenRejectedException e) {
+            if (e.reason().status() == 503) {
+                throw new KeysUnavailableJwtException(e);
+            }
             throw new BadJwtException(e.reason().code(), e);
         }
         return toJwt(token, verified);
     }
 
     static Jwt toJwt(String token, VerifiedToken verified) {
+        return toJwt(token, verified, false);
+    }
+
+    static Jwt toJwt(String token, VerifiedToken verified, boolean withoutBinding) {
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put("alg", verified.algorithm());
         verified.keyId().ifPresent(kid -> headers.put("kid", kid));
         verified.type().ifPresent(typ -> headers.put("typ", typ));
-        Map<String, Object> claims = CLAIMS.convert(verified.claims());
+        Map<String, Object> claims = new LinkedHashMap<>(CLAIMS.convert(verified.claims()));
+        if (withoutBinding) {
+            claims.remove("cnf");
+        }
         return Jwt.withTokenValue(token)
                 .headers(h -> h.putAll(headers))
                 .claims(c -> c.putAll(claims))

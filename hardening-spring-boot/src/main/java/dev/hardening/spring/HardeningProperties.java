@@ -23,6 +23,7 @@ public final class HardeningProperties {
     private final Webhooks webhooks = new Webhooks();
     private final Lifecycle lifecycle = new Lifecycle();
     private final DeployCheck deployCheck = new DeployCheck();
+    private final Metrics metrics = new Metrics();
 
     /** Creates the defaults. */
     public HardeningProperties() {
@@ -76,10 +77,16 @@ public final class HardeningProperties {
         return deployCheck;
     }
 
+    /** @return the Micrometer settings */
+    public Metrics getMetrics() {
+        return metrics;
+    }
+
     /** {@code hardening.auth.*}: the issuers whose access tokens are accepted. Not thread-safe while binding. */
     public static final class Auth {
         private boolean enabled = true;
         private final List<Issuer> issuers = new ArrayList<>();
+        private final Dpop dpop = new Dpop();
 
         /** Creates the defaults. */
         public Auth() {
@@ -103,6 +110,62 @@ public final class HardeningProperties {
         public List<Issuer> getIssuers() {
             return issuers;
         }
+
+        /** @return how DPoP-bound tokens (RFC 9449) are accepted */
+        public Dpop getDpop() {
+            return dpop;
+        }
+    }
+
+    /** {@code hardening.auth.dpop.*}: DPoP-bound tokens (RFC 9449). Not thread-safe while binding. */
+    public static final class Dpop {
+        private boolean enabled = true;
+        private String replayStore = "auto";
+        private String trustedProxies;
+
+        /** Creates the defaults. */
+        public Dpop() {
+        }
+
+        /**
+         * @return whether {@code Authorization: DPoP} requests are verified by the starter's filter
+         *     (default true); when false they reach Spring Security's own DPoP support
+         */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled see {@link #isEnabled()} */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * @return where proof ids ({@code jti}) are remembered: {@code auto} (default: Redis when the
+         *     rate limiter uses Redis, so a replay fails on every replica; else this process) or
+         *     {@code memory}
+         */
+        public String getReplayStore() {
+            return replayStore;
+        }
+
+        /** @param replayStore see {@link #getReplayStore()} */
+        public void setReplayStore(String replayStore) {
+            this.replayStore = replayStore;
+        }
+
+        /**
+         * @return comma-separated CIDRs whose {@code X-Forwarded-Proto} / {@code X-Forwarded-Host}
+         *     decide the URL a proof's {@code htu} must name (default: {@code hardening.rate-limit.trusted-proxies})
+         */
+        public String getTrustedProxies() {
+            return trustedProxies;
+        }
+
+        /** @param trustedProxies see {@link #getTrustedProxies()} */
+        public void setTrustedProxies(String trustedProxies) {
+            this.trustedProxies = trustedProxies;
+        }
     }
 
     /** One trusted issuer. Not thread-safe while binding. */
@@ -111,6 +174,7 @@ public final class HardeningProperties {
         private String jwkSetUri;
         private List<String> audiences = new ArrayList<>();
         private String tokenType = "any";
+        private final IssuerIntrospection introspection = new IssuerIntrospection();
 
         /** Creates an empty issuer. */
         public Issuer() {
@@ -154,6 +218,57 @@ public final class HardeningProperties {
         /** @param tokenType see {@link #getTokenType()} */
         public void setTokenType(String tokenType) {
             this.tokenType = tokenType;
+        }
+
+        /** @return RFC 7662 introspection of this issuer's opaque tokens (off unless {@code uri} is set) */
+        public IssuerIntrospection getIntrospection() {
+            return introspection;
+        }
+    }
+
+    /**
+     * {@code hardening.auth.issuers[n].introspection.*}: opaque tokens (anything that is not three
+     * base64url segments) checked at the issuer's RFC 7662 endpoint with HTTP Basic client
+     * authentication; answers cached by a hash of the token for at most 60 s. At most one issuer
+     * may set it. Not thread-safe while binding.
+     */
+    public static final class IssuerIntrospection {
+        private String uri;
+        private String clientId;
+        private String clientSecret;
+
+        /** Creates the defaults (off). */
+        public IssuerIntrospection() {
+        }
+
+        /** @return the introspection endpoint, https (plain http is a finding like an http issuer); unset: opaque tokens are rejected */
+        public String getUri() {
+            return uri;
+        }
+
+        /** @param uri see {@link #getUri()} */
+        public void setUri(String uri) {
+            this.uri = uri;
+        }
+
+        /** @return the client id the endpoint authenticates (no {@code :}) */
+        public String getClientId() {
+            return clientId;
+        }
+
+        /** @param clientId see {@link #getClientId()} */
+        public void setClientId(String clientId) {
+            this.clientId = clientId;
+        }
+
+        /** @return the client secret; never logged or reported */
+        public String getClientSecret() {
+            return clientSecret;
+        }
+
+        /** @param clientSecret see {@link #getClientSecret()} */
+        public void setClientSecret(String clientSecret) {
+            this.clientSecret = clientSecret;
         }
     }
 
@@ -318,9 +433,40 @@ public final class HardeningProperties {
         private boolean enabled = true;
         private Duration shutdownDelay;
         private Duration drainTimeout;
+        private boolean drainExecutors = true;
+        private boolean watchdog = true;
 
         /** Creates the defaults. */
         public Lifecycle() {
+        }
+
+        /**
+         * @return whether the application's {@code ThreadPoolTaskExecutor}s and
+         *     {@code ThreadPoolTaskScheduler}s ({@code @Async}, {@code @Scheduled}) are drained within
+         *     the shutdown budget: schedulers start no new run once shutdown begins, executors keep
+         *     accepting work until the web server has drained, then finish it by the deadline or are
+         *     cut, each named in the log (default true)
+         */
+        public boolean isDrainExecutors() {
+            return drainExecutors;
+        }
+
+        /** @param drainExecutors see {@link #isDrainExecutors()} */
+        public void setDrainExecutors(boolean drainExecutors) {
+            this.drainExecutors = drainExecutors;
+        }
+
+        /**
+         * @return whether a context close that overruns the whole budget (shutdown delay + drain
+         *     timeout + 2 s) halts the JVM with status 2 after logging where it hung (default true)
+         */
+        public boolean isWatchdog() {
+            return watchdog;
+        }
+
+        /** @param watchdog see {@link #isWatchdog()} */
+        public void setWatchdog(boolean watchdog) {
+            this.watchdog = watchdog;
         }
 
         /** @return whether the shutdown delay and its {@code Connection: close} filter are installed (default true) */
@@ -366,6 +512,29 @@ public final class HardeningProperties {
         }
 
         /** @return whether Spring's own configuration is checked in the startup report (default true) */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled see {@link #isEnabled()} */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /** {@code hardening.metrics.*}. Not thread-safe while binding. */
+    public static final class Metrics {
+        private boolean enabled = true;
+
+        /** Creates the defaults. */
+        public Metrics() {
+        }
+
+        /**
+         * @return whether hardening-micrometer's meters are bound to the application's
+         *     {@code MeterRegistry} for every component the starter creates (default true; nothing
+         *     happens without a registry)
+         */
         public boolean isEnabled() {
             return enabled;
         }

@@ -38,7 +38,7 @@ class RateLimitTest {
 
     static {
         IDP.start();
-        ISSUER = new TestIssuer(IDP.baseUrl() + "/idp", "rl-1");
+        ISSUER = new TestIssuer("http://127.0.0.1:" + IDP.port() + "/idp", "rl-1"); // not localhost: no IPv6 retry
         IDP.stubFor(get("/idp/jwks").willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(ISSUER.jwks())));
     }
 

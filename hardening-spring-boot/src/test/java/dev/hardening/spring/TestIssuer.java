@@ -32,6 +32,27 @@ final class TestIssuer {
         return new JWKSet(key.toPublicJWK()).toString();
     }
 
+    /**
+     * @param subject  the subject
+     * @param audience the audience
+     * @param jkt      the RFC 7638 thumbprint of the DPoP key the token is bound to ({@code cnf.jkt})
+     * @return a DPoP-bound access token
+     */
+    String boundToken(String subject, String audience, String jkt) {
+        Instant now = Instant.now();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).subject(subject)
+                .audience(List.of(audience)).issueTime(Date.from(now.minusSeconds(5)))
+                .expirationTime(Date.from(now.plusSeconds(300))).claim("cnf", java.util.Map.of("jkt", jkt)).build();
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
+                    .type(JOSEObjectType.JWT).build(), claims);
+            jwt.sign(new RSASSASigner(key));
+            return jwt.serialize();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     String token(String subject, String audience, String scope, Duration ttl) {
         Instant now = Instant.now();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer).subject(subject)

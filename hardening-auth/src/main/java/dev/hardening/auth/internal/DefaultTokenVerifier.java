@@ -250,6 +250,12 @@ public final class DefaultTokenVerifier implements TokenVerifier {
         return tokenCache.map(VerifiedTokenCache::stats);
     }
 
+    @Override
+    public Optional<dev.hardening.auth.TokenCache.Stats> cacheStats() {
+        return tokenCacheStats().map(s -> new dev.hardening.auth.TokenCache.Stats(s.hits(), s.misses(), s.admitted(),
+                s.droppedTime(), s.droppedKeyGone(), s.droppedPolicyChanged(), s.size()));
+    }
+
     private VerifiedToken introspectOpaque(CharSequence token) {
         if (token.length() == 0) {
             throw reject(RejectionReason.MISSING, "no token");

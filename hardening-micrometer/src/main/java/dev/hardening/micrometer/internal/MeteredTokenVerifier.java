@@ -99,6 +99,11 @@ public final class MeteredTokenVerifier implements TokenVerifier {
     }
 
     @Override
+    public java.util.Optional<dev.hardening.auth.TokenCache.Stats> cacheStats() {
+        return delegate.cacheStats();
+    }
+
+    @Override
     public List<Finding> findings(AppEnvironment environment) {
         return delegate.findings(environment);
     }

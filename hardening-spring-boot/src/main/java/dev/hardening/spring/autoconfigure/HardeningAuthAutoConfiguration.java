@@ -1,6 +1,16 @@
 package dev.hardening.spring.autoconfigure;
 
+import dev.hardening.auth.DpopPolicy;
+import dev.hardening.auth.Introspection;
 import dev.hardening.auth.IssuerPolicy;
+import dev.hardening.config.Secret;
+import dev.hardening.ratelimit.DedupStore;
+import dev.hardening.ratelimit.RateLimiting;
+import dev.hardening.ratelimit.TrustedProxies;
+import dev.hardening.spring.internal.DpopFilter;
+import dev.hardening.spring.internal.StarterInstrumentation;
+import java.util.Optional;
+import org.springframework.beans.factory.ObjectProvider;
 import dev.hardening.auth.TokenProfile;
 import dev.hardening.auth.TokenVerifier;
 import dev.hardening.spring.HardeningJwtDecoder;
@@ -40,7 +50,10 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
  * when the application defines its own. Also installs the filter that answers 503 when the keys
  * are unavailable and completes Spring's bodiless challenges with problem documents.
  */
-@AutoConfiguration(beforeName = "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration")
+@AutoConfiguration(beforeName = {
+        "org.springframework.boot.security.oauth2.server.resource.autoconfigure.servlet.OAuth2ResourceServerAutoConfiguration",
+        // Spring Boot 3.5's name of the same auto-configuration
+        "org.springframework.boot.autoconfigure.security.oauth2.resource.servlet.OAuth2ResourceServerAutoConfiguration"})
 @ConditionalOnClass(name = "org.springframework.security.oauth2.jwt.JwtDecoder")
 @ConditionalOnProperty(prefix = "hardening.auth", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(HardeningProperties.class)
@@ -48,6 +61,8 @@ public final class HardeningAuthAutoConfiguration {
 
     /** Order of the problem filter: just outside Spring Security's filter (-100). */
     public static final int PROBLEM_FILTER_ORDER = -110;
+    /** Order of the DPoP filter: after the webhook filter (-105), just before Spring Security's filter (-100). */
+    public static final int DPOP_FILTER_ORDER = -102;
 
     private static final String SPRING_JWT = "spring.security.oauth2.resourceserver.jwt";
     /** The issuer of a verifier with no usable issuer: matches no token. */
@@ -60,9 +75,12 @@ public final class HardeningAuthAutoConfiguration {
     }
 
     /**
-     * @param properties the starter's properties
-     * @param environment Spring's environment (for Spring's own resource server properties)
-     * @return a verifier for every configured issuer, already fetching keys in the background; an
+     * @param properties      the starter's properties
+     * @param environment     Spring's environment (for Spring's own resource server properties)
+     * @param instrumentation the meters to bind, if any
+     * @param rateLimiting    the rate limiting, whose Redis (when it has one) remembers DPoP proof ids
+     * @return a verifier for every configured issuer, with RFC 7662 introspection of opaque tokens
+     *     when an issuer sets {@code introspection.uri}, already fetching keys in the background; an
      *     issuer that cannot be used (no issuer URI, no audience, unknown token type, malformed URL) is
      *     left out and reported by {@link #hardeningAuthCheck} as a FAIL line of the startup report,
      *     next to every other problem, instead of failing here. When no issuer is usable the verifier
@@ -71,20 +89,37 @@ public final class HardeningAuthAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     @Conditional(IssuersConfigured.class)
-    public TokenVerifier hardeningTokenVerifier(HardeningProperties properties, Environment environment) {
+    public TokenVerifier hardeningTokenVerifier(HardeningProperties properties, Environment environment,
+                                                ObjectProvider<StarterInstrumentation> instrumentation,
+                                                ObjectProvider<RateLimiting> rateLimiting) {
+        StarterInstrumentation observe = instrumentation.getIfAvailable(() -> StarterInstrumentation.NONE);
         TokenVerifier.Builder builder = TokenVerifier.builder();
+        observe.jwksListeners().forEach(builder::listener);
         List<HardeningProperties.Issuer> issuers = issuers(properties, environment);
         int usable = 0;
+        boolean introspecting = false;
         for (int i = 0; i < issuers.size(); i++) {
+            String subject = properties.getAuth().getIssuers().isEmpty() ? SPRING_JWT : "hardening.auth.issuers[" + i + "]";
             try {
-                builder.issuer(policy(issuers.get(i)));
+                IssuerPolicy policy = policy(issuers.get(i));
+                Optional<Introspection> introspection = introspection(issuers.get(i), subject);
+                if (introspection.isPresent() && introspecting) {
+                    throw new IllegalStateException(subject + ".introspection: a second issuer with introspection "
+                            + "(expected: at most one issuer introspects opaque tokens)");
+                }
+                builder.issuer(policy);
+                if (introspection.isPresent()) {
+                    builder.introspection(introspection.get());
+                    introspecting = true;
+                }
                 usable++;
             } catch (RuntimeException e) {
-                String subject = properties.getAuth().getIssuers().isEmpty() ? SPRING_JWT : "hardening.auth.issuers[" + i + "]";
                 issuerProblems.add(StarterCheck.propertyError(subject, String.valueOf(e.getMessage()),
-                        "issuer-uri (the exact iss), audiences (at least one), token-type any or at+jwt, https URLs"));
+                        "issuer-uri (the exact iss), audiences (at least one), token-type any or at+jwt, https URLs, "
+                                + "introspection uri with client-id and client-secret"));
             }
         }
+        dpop(properties.getAuth().getDpop(), rateLimiting.getIfAvailable()).ifPresent(builder::dpop);
         if (usable == 0) {
             builder.issuer(IssuerPolicy.jwksUri(UNUSABLE_ISSUER, URI.create("https://invalid.invalid/jwks"))
                     .audience(UNUSABLE_ISSUER).build());
@@ -94,7 +129,84 @@ public final class HardeningAuthAutoConfiguration {
         if (issuerProblems.isEmpty()) {
             verifier.warmUp();
         }
-        return verifier;
+        return observe.verifier(verifier);
+    }
+
+    /**
+     * @return the DPoP policy when proof ids go to Redis (the rate limiter's shared backend); empty
+     *     for the verifier's default, a replay check in this process
+     */
+    private Optional<DpopPolicy> dpop(HardeningProperties.Dpop dpop, RateLimiting rateLimiting) {
+        String store = dpop.getReplayStore() == null ? "auto" : dpop.getReplayStore().strip().toLowerCase(Locale.ROOT);
+        if (!store.equals("auto") && !store.equals("memory")) {
+            issuerProblems.add(StarterCheck.propertyError("hardening.auth.dpop.replay-store",
+                    "unknown value '" + (store.length() > 20 ? "(long value)" : store) + "'", "auto or memory"));
+            return Optional.empty();
+        }
+        if (store.equals("memory") || rateLimiting == null || rateLimiting.shared().isEmpty()) {
+            return Optional.empty();
+        }
+        DedupStore seen = rateLimiting.dedupStore("dpop", DpopPolicy.defaults().replayTtl());
+        return Optional.of(DpopPolicy.builder().replayCheck(seen::markIfFirst).build());
+    }
+
+    static Optional<Introspection> introspection(HardeningProperties.Issuer issuer, String subject) {
+        HardeningProperties.IssuerIntrospection p = issuer.getIntrospection();
+        if (p.getUri() == null || p.getUri().isBlank()) {
+            return Optional.empty();
+        }
+        if (p.getClientId() == null || p.getClientId().isBlank()) {
+            throw new IllegalStateException(subject + ".introspection.client-id: unset (expected: the client id the "
+                    + "introspection endpoint authenticates)");
+        }
+        if (p.getClientSecret() == null || p.getClientSecret().isEmpty()) {
+            throw new IllegalStateException(subject + ".introspection.client-secret: unset (expected: the client's secret)");
+        }
+        URI uri;
+        try {
+            uri = new URI(p.getUri().strip());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(subject + ".introspection.uri: not a URL (expected: https://…)");
+        }
+        return Optional.of(Introspection.builder(uri, issuer.getIssuerUri())
+                .client(p.getClientId().strip(), Secret.of(p.getClientSecret()))
+                .audience(issuer.getAudiences().toArray(new String[0]))
+                .build());
+    }
+
+    /**
+     * @param properties   the starter's properties
+     * @param verifier     the verifier (its DPoP policy and replay check)
+     * @param rateLimiting the rate limiting, whose trusted proxies are the default
+     * @return the filter verifying {@code Authorization: DPoP} requests before Spring Security, at
+     *     {@link #DPOP_FILTER_ORDER}; off with {@code hardening.auth.dpop.enabled=false}
+     */
+    @Bean
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    @ConditionalOnBean(TokenVerifier.class)
+    @ConditionalOnProperty(prefix = "hardening.auth.dpop", name = "enabled", matchIfMissing = true)
+    @ConditionalOnMissingBean(name = "hardeningDpopFilter")
+    public FilterRegistrationBean<DpopFilter> hardeningDpopFilter(HardeningProperties properties, TokenVerifier verifier,
+                                                                  ObjectProvider<RateLimiting> rateLimiting) {
+        String spec = properties.getAuth().getDpop().getTrustedProxies();
+        TrustedProxies proxies = TrustedProxies.none();
+        if (spec != null && !spec.isBlank()) {
+            try {
+                proxies = TrustedProxies.parse(spec);
+            } catch (RuntimeException e) {
+                issuerProblems.add(StarterCheck.propertyError("hardening.auth.dpop.trusted-proxies",
+                        String.valueOf(e.getMessage()), "comma-separated CIDRs such as 10.0.0.0/8"));
+            }
+        } else {
+            RateLimiting rl = rateLimiting.getIfAvailable();
+            if (rl != null) {
+                proxies = rl.trustedProxies();
+            }
+        }
+        FilterRegistrationBean<DpopFilter> registration = new FilterRegistrationBean<>(new DpopFilter(verifier, proxies));
+        registration.setOrder(DPOP_FILTER_ORDER);
+        registration.setName("hardeningDpopFilter");
+        return registration;
     }
 
     /**
@@ -104,7 +216,7 @@ public final class HardeningAuthAutoConfiguration {
     @Bean
     @ConditionalOnBean(TokenVerifier.class)
     public StartupCheck hardeningAuthCheck(TokenVerifier verifier) {
-        return new StarterCheck(issuerProblems, List.of());
+        return env -> new ArrayList<>(issuerProblems);
     }
 
     /**
@@ -118,12 +230,17 @@ public final class HardeningAuthAutoConfiguration {
         return HardeningJwtDecoder.of(verifier);
     }
 
-    /** @return the filter that turns unavailable keys into 503 and adds problem bodies to challenges */
+    /**
+     * @param verifier the verifier, for the DPoP algorithms of the challenge to a bound token sent as Bearer
+     * @return the filter that turns unavailable keys into 503 and adds problem bodies to challenges
+     */
     @Bean
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
     @ConditionalOnMissingBean(name = "hardeningAuthProblemFilter")
-    public FilterRegistrationBean<AuthProblemFilter> hardeningAuthProblemFilter() {
-        FilterRegistrationBean<AuthProblemFilter> registration = new FilterRegistrationBean<>(new AuthProblemFilter());
+    public FilterRegistrationBean<AuthProblemFilter> hardeningAuthProblemFilter(ObjectProvider<TokenVerifier> verifier) {
+        TokenVerifier v = verifier.getIfUnique();
+        String algs = (v == null ? DpopPolicy.defaults() : v.dpop()).challengeAlgorithms();
+        FilterRegistrationBean<AuthProblemFilter> registration = new FilterRegistrationBean<>(new AuthProblemFilter(algs));
         registration.setOrder(PROBLEM_FILTER_ORDER);
         registration.setName("hardeningAuthProblemFilter");
         return registration;

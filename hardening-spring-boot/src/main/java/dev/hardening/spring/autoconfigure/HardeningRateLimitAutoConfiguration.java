@@ -20,7 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import dev.hardening.spring.internal.StarterInstrumentation;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -47,7 +49,9 @@ import org.springframework.util.ClassUtils;
  * A property the starter cannot use is a FAIL line ({@code HS-C001}) in the same report rather than a
  * failed bean. The {@link RateLimiting} bean backs off when the application defines its own.
  */
-@AutoConfiguration(afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration")
+@AutoConfiguration(afterName = {"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+        // Spring Boot 3.5's name of the same auto-configuration
+        "org.springframework.boot.autoconfigure.data.redis.RedisAutoConfiguration"})
 @ConditionalOnClass(name = "jakarta.servlet.Filter")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnProperty(prefix = "hardening.rate-limit", name = "enabled", matchIfMissing = true)
@@ -56,6 +60,9 @@ public final class HardeningRateLimitAutoConfiguration {
 
     /** Order of the rate limit filter: just after Spring Security's filter (-100), so the principal is known. */
     public static final int FILTER_ORDER = -90;
+
+    /** The {@code limiter} tag of the starter's rate limiter's meters. */
+    public static final String LIMITER_NAME = "api";
 
     private static final String PREFIX = "hardening.rate-limit.";
     private static final String LETTUCE_FACTORY =
@@ -71,12 +78,14 @@ public final class HardeningRateLimitAutoConfiguration {
     /**
      * @param properties the starter's properties
      * @param beans      the application's beans (for its Spring Data Redis connection factory)
+     * @param instrumentation the meters to bind ({@code limiter="api"}), if any
      * @return the limiter, mode, trusted proxies and dedup stores; unusable properties are reported
      *     by {@link #hardeningRateLimitCheck} and replaced by their defaults
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public RateLimiting hardeningRateLimiting(HardeningProperties properties, ListableBeanFactory beans) {
+    public RateLimiting hardeningRateLimiting(HardeningProperties properties, ListableBeanFactory beans,
+                                              ObjectProvider<StarterInstrumentation> instrumentation) {
         HardeningProperties.RateLimit p = properties.getRateLimit();
         RateLimiting.Builder b = RateLimiting.builder();
         try {
@@ -112,7 +121,9 @@ public final class HardeningRateLimitAutoConfiguration {
                         "set " + PREFIX + "redis-uri or configure Spring Data Redis (Lettuce)"));
             }
         }
-        return b.build();
+        RateLimiting built = b.build();
+        instrumentation.getIfAvailable(() -> StarterInstrumentation.NONE).rateLimiting(built, LIMITER_NAME);
+        return built;
     }
 
     private Optional<SharedBackend> shared(HardeningProperties.RateLimit p, ListableBeanFactory beans) {

@@ -6,6 +6,7 @@ import dev.hardening.spring.HardeningProperties;
 import dev.hardening.spring.SpringDeployCheck;
 import dev.hardening.spring.internal.StartupReportEnforcer;
 import java.util.stream.Collectors;
+import dev.hardening.spring.internal.StarterInstrumentation;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -56,12 +57,15 @@ public final class HardeningStartupAutoConfiguration {
      * @param environment    Spring's environment
      * @param appEnvironment the mode
      * @param checks         every startup check bean
+     * @param instrumentation the meters to bind (findings by status), if any
      * @return the enforcer, run once every singleton exists
      */
     @Bean
     @ConditionalOnMissingBean
     public StartupReportEnforcer hardeningStartupReport(Environment environment, AppEnvironment appEnvironment,
-                                                        ObjectProvider<StartupCheck> checks) {
-        return new StartupReportEnforcer(environment, appEnvironment, checks.orderedStream().collect(Collectors.toList()));
+                                                        ObjectProvider<StartupCheck> checks,
+                                                        ObjectProvider<StarterInstrumentation> instrumentation) {
+        return new StartupReportEnforcer(environment, appEnvironment, checks.orderedStream().collect(Collectors.toList()),
+                instrumentation.getIfAvailable(() -> StarterInstrumentation.NONE));
     }
 }

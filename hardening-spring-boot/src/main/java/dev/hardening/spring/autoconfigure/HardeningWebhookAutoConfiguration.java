@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import dev.hardening.spring.internal.StarterInstrumentation;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -119,12 +120,14 @@ public final class HardeningWebhookAutoConfiguration {
      * @param environment    Spring's environment, where the secret variables are looked up
      * @param appEnvironment the mode
      * @param rateLimiting   the rate limiting, whose dedup store remembers delivery ids
+     * @param instrumentation the meters to bind ({@code webhook="github"}, {@code store="github"}), if any
      * @return the verifying filter, at {@link #FILTER_ORDER}
      */
     @Bean
     public FilterRegistrationBean<GitHubWebhookFilter> hardeningGitHubWebhookFilter(
             HardeningProperties properties, Environment environment, AppEnvironment appEnvironment,
-            ObjectProvider<RateLimiting> rateLimiting) {
+            ObjectProvider<RateLimiting> rateLimiting, ObjectProvider<StarterInstrumentation> instrumentation) {
+        StarterInstrumentation observe = instrumentation.getIfAvailable(() -> StarterInstrumentation.NONE);
         HardeningProperties.GitHub github = properties.getWebhooks().getGithub();
         Secrets secrets = bind(github.getSecretVariable(), environment, appEnvironment, TimeSource.system());
         GitHubWebhookVerifier verifier = GitHubWebhookVerifier.of(secrets.variable,
@@ -132,14 +135,15 @@ public final class HardeningWebhookAutoConfiguration {
         Optional<DedupStore> dedup = Optional.empty();
         if (github.isDedup()) {
             RateLimiting rl = rateLimiting.getIfAvailable();
-            dedup = Optional.of(rl != null ? rl.dedupStore("github", DedupStore.DEFAULT_TTL)
-                    : DedupStore.local(DedupStore.DEFAULT_TTL, DedupStore.DEFAULT_LOCAL_CAPACITY, TimeSource.system()));
+            dedup = Optional.of(observe.dedup(rl != null ? rl.dedupStore("github", DedupStore.DEFAULT_TTL)
+                    : DedupStore.local(DedupStore.DEFAULT_TTL, DedupStore.DEFAULT_LOCAL_CAPACITY, TimeSource.system()),
+                    "github"));
         }
         List<StartupCheck> checks = new ArrayList<>();
         checks.add(verifier);
         secrets.binding.ifPresent(checks::add);
         FilterRegistrationBean<GitHubWebhookFilter> reg = new FilterRegistrationBean<>(
-                new GitHubWebhookFilter(github.getPaths(), verifier, dedup));
+                new GitHubWebhookFilter(github.getPaths(), observe.webhook(verifier, "github"), dedup));
         reg.setName("hardeningGitHubWebhookFilter");
         reg.setOrder(FILTER_ORDER);
         reg.addUrlPatterns(github.getPaths().toArray(new String[0]));

@@ -23,11 +23,20 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *       a problem body, instead of a 500 error page;</li>
  *   <li>a 401/403 with a {@code Bearer} challenge and no body (Spring's entry point writes none) →
  *       the same status with an RFC 9457 problem body whose {@code code} is the challenge's
- *       {@code error_description} reason code.</li>
+ *       {@code error_description} reason code; a DPoP-bound token presented as Bearer
+ *       ({@code dpop_bound_token}) gets the RFC 9449 challenge instead:
+ *       {@code WWW-Authenticate: DPoP error="invalid_token", algs="…"}.</li>
  * </ul>
  * Thread-safe.
  */
 public final class AuthProblemFilter extends OncePerRequestFilter {
+
+    private final String dpopAlgorithms;
+
+    /** @param dpopAlgorithms the {@code algs} of a DPoP challenge, space-separated */
+    public AuthProblemFilter(String dpopAlgorithms) {
+        this.dpopAlgorithms = dpopAlgorithms;
+    }
 
     private static final Pattern DESCRIPTION = Pattern.compile("error_description=\"([a-z_]{1,40})\"");
 
@@ -38,14 +47,16 @@ public final class AuthProblemFilter extends OncePerRequestFilter {
         try {
             chain.doFilter(request, tracked);
         } catch (ServletException | IOException | RuntimeException e) {
-            if (!keysUnavailable(e) || response.isCommitted()) {
+            String unavailable = unavailableCode(e);
+            if (unavailable == null || response.isCommitted()) {
                 throw e;
             }
             response.reset();
             response.setStatus(503);
             response.setHeader("Retry-After", "5");
-            Problems.write(response, Problems.json(503, "Service Unavailable", "keys_unavailable",
-                    "the identity provider's keys are unavailable; retry later"));
+            Problems.write(response, Problems.json(503, "Service Unavailable", unavailable,
+                    unavailable.equals("introspection_unavailable") ? "the token cannot be checked now; retry later"
+                            : "the identity provider's keys are unavailable; retry later"));
             return;
         }
         int status = response.getStatus();
@@ -53,6 +64,10 @@ public final class AuthProblemFilter extends OncePerRequestFilter {
             String challenge = response.getHeader("WWW-Authenticate");
             if (challenge != null && challenge.regionMatches(true, 0, "Bearer", 0, 6)) {
                 String code = reasonCode(challenge, status);
+                if (code.equals("dpop_bound_token")) {
+                    response.setHeader("WWW-Authenticate", "DPoP error=\"invalid_token\", error_description=\""
+                            + code + "\", algs=\"" + dpopAlgorithms + "\"");
+                }
                 Problems.write(response, status == 401
                         ? Problems.json(401, "Unauthorized", code, code.equals("missing")
                                 ? "a Bearer token is required" : "the access token is not valid")
@@ -80,15 +95,20 @@ public final class AuthProblemFilter extends OncePerRequestFilter {
     }
 
     static boolean keysUnavailable(Throwable e) {
+        return unavailableCode(e) != null;
+    }
+
+    /** @return the reason code ({@code keys_unavailable}, {@code introspection_unavailable}) of a 503 cause, else null */
+    static String unavailableCode(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof KeysUnavailableJwtException) {
-                return true;
+                return "introspection_unavailable".equals(t.getMessage()) ? "introspection_unavailable" : "keys_unavailable";
             }
             if (t.getCause() == t) {
                 break;
             }
         }
-        return false;
+        return null;
     }
 
     /** Notices whether anything asked for the body. */

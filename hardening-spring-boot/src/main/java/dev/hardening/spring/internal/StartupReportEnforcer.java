@@ -30,6 +30,7 @@ public final class StartupReportEnforcer implements SmartInitializingSingleton {
     private final Environment environment;
     private final AppEnvironment appEnvironment;
     private final List<StartupCheck> checks;
+    private final StarterInstrumentation instrumentation;
     private volatile StartupReport report;
 
     /**
@@ -38,9 +39,21 @@ public final class StartupReportEnforcer implements SmartInitializingSingleton {
      * @param checks         every component's check
      */
     public StartupReportEnforcer(Environment environment, AppEnvironment appEnvironment, List<StartupCheck> checks) {
+        this(environment, appEnvironment, checks, StarterInstrumentation.NONE);
+    }
+
+    /**
+     * @param environment     Spring's environment (for silences)
+     * @param appEnvironment  the mode the service runs in
+     * @param checks          every component's check
+     * @param instrumentation told the report once it is built (findings by status as meters)
+     */
+    public StartupReportEnforcer(Environment environment, AppEnvironment appEnvironment, List<StartupCheck> checks,
+                                 StarterInstrumentation instrumentation) {
         this.environment = environment;
         this.appEnvironment = appEnvironment;
         this.checks = List.copyOf(checks);
+        this.instrumentation = instrumentation;
     }
 
     /** Marker for binding the silences only. */
@@ -62,6 +75,7 @@ public final class StartupReportEnforcer implements SmartInitializingSingleton {
         }
         StartupReport r = builder.build();
         this.report = r;
+        instrumentation.startupReport(r);
         if (r.hasFailures()) {
             throw new StartupRefusedException(r);
         }
