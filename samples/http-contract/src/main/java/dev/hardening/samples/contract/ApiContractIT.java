@@ -1,4 +1,4 @@
-package dev.hardening.samples.service;
+package dev.hardening.samples.contract;
 
 import dev.hardening.testkit.JarProcess;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,7 +90,7 @@ class ApiContractIT {
             HttpResponse<String> me = send("GET", base + "/api/v1/me", null, "Authorization", "Bearer " + token);
             assertThat(me.statusCode()).isEqualTo(200);
             assertThat(me.body()).contains("\"sub\":\"alice\"", "\"iss\":\"urn:hardening:dev-issuer\"",
-                    "\"aud\":[\"hardened-service\"]", "\"exp\":");
+                    "\"aud\":[\"" + ServiceProcess.devAudience() + "\"]", "\"exp\":");
             assertThat(send("GET", base + "/dev/token", null).statusCode()).isEqualTo(405);
             assertThat(p.allOutput()).doesNotContain(token);
         }
