@@ -3,6 +3,7 @@ package dev.hardening.spring.autoconfigure;
 import dev.hardening.auth.IssuerPolicy;
 import dev.hardening.auth.TokenProfile;
 import dev.hardening.auth.TokenVerifier;
+import dev.hardening.auth.dev.DevIssuer;
 import dev.hardening.spring.HardeningJwtDecoder;
 import dev.hardening.spring.HardeningProperties;
 import dev.hardening.config.StartupCheck;
@@ -12,6 +13,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -62,6 +64,8 @@ public final class HardeningAuthAutoConfiguration {
     /**
      * @param properties the starter's properties
      * @param environment Spring's environment (for Spring's own resource server properties)
+     * @param devIssuer the dev issuer (dev mode with {@code hardening.dev-issuer.enabled}): trusted too;
+     *     an issuer entry left blank by an unset variable is then skipped instead of reported
      * @return a verifier for every configured issuer, already fetching keys in the background; an
      *     issuer that cannot be used (no issuer URI, no audience, unknown token type, malformed URL) is
      *     left out and reported by {@link #hardeningAuthCheck} as a FAIL line of the startup report,
@@ -71,11 +75,20 @@ public final class HardeningAuthAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     @Conditional(IssuersConfigured.class)
-    public TokenVerifier hardeningTokenVerifier(HardeningProperties properties, Environment environment) {
+    public TokenVerifier hardeningTokenVerifier(HardeningProperties properties, Environment environment,
+                                                ObjectProvider<DevIssuer> devIssuer) {
         TokenVerifier.Builder builder = TokenVerifier.builder();
         List<HardeningProperties.Issuer> issuers = issuers(properties, environment);
         int usable = 0;
+        DevIssuer dev = devIssuer.getIfAvailable();
+        if (dev != null) {
+            builder.issuer(dev.policy().build());
+            usable++;
+        }
         for (int i = 0; i < issuers.size(); i++) {
+            if (dev != null && unset(issuers.get(i))) {
+                continue; // dev mode: an issuer mapped from an unset variable; the dev issuer stands in
+            }
             try {
                 builder.issuer(policy(issuers.get(i)));
                 usable++;
@@ -129,6 +142,12 @@ public final class HardeningAuthAutoConfiguration {
         return registration;
     }
 
+    /** An issuer entry whose URIs are all blank, as {@code issuer-uri: ${OIDC_ISSUER:}} gives when the variable is unset. */
+    private static boolean unset(HardeningProperties.Issuer issuer) {
+        return (issuer.getIssuerUri() == null || issuer.getIssuerUri().isBlank())
+                && (issuer.getJwkSetUri() == null || issuer.getJwkSetUri().isBlank());
+    }
+
     static List<HardeningProperties.Issuer> issuers(HardeningProperties properties, Environment environment) {
         if (!properties.getAuth().getIssuers().isEmpty()) {
             return properties.getAuth().getIssuers();
@@ -174,6 +193,7 @@ public final class HardeningAuthAutoConfiguration {
         public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
             Environment env = context.getEnvironment();
             if (env.containsProperty("hardening.auth.issuers[0].issuer-uri")
+                    || env.getProperty("hardening.dev-issuer.enabled", Boolean.class, false)
                     || env.containsProperty(SPRING_JWT + ".issuer-uri")
                     || env.containsProperty(SPRING_JWT + ".jwk-set-uri")) {
                 return ConditionOutcome.match("an issuer is configured");
