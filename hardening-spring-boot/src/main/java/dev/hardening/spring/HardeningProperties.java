@@ -381,6 +381,7 @@ public final class HardeningProperties {
     private final DevIssuer devIssuer = new DevIssuer();
     private final Probes probes = new Probes();
     private boolean announceListening = true;
+    private boolean problemErrorPages = true;
 
     /** @return {@code hardening.dev-issuer.*}: the built-in token issuer of dev mode */
     public DevIssuer getDevIssuer() {
@@ -403,6 +404,19 @@ public final class HardeningProperties {
     /** @param announceListening see {@link #isAnnounceListening()} */
     public void setAnnounceListening(boolean announceListening) {
         this.announceListening = announceListening;
+    }
+
+    /**
+     * @return whether embedded Tomcat answers the requests it rejects itself (malformed request
+     *     line or headers, headers too large, …) with a problem document instead of its HTML page (default true)
+     */
+    public boolean isProblemErrorPages() {
+        return problemErrorPages;
+    }
+
+    /** @param problemErrorPages see {@link #isProblemErrorPages()} */
+    public void setProblemErrorPages(boolean problemErrorPages) {
+        this.problemErrorPages = problemErrorPages;
     }
 
     /**

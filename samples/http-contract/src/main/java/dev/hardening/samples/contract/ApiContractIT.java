@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The /api, /webhooks and /dev routes of SAMPLE.md, driven against the packaged jar. */
 class ApiContractIT {
 
-    private static final Duration BOOT = Duration.ofSeconds(30);
+    private static final Duration BOOT = ServiceProcess.bootTimeout();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir

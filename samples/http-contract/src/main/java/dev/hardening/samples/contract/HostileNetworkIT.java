@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostileNetworkIT {
 
-    private static final Duration BOOT = Duration.ofSeconds(30);
+    private static final Duration BOOT = ServiceProcess.bootTimeout();
 
     @TempDir
     Path work;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Boot, report and health of SAMPLE.md, driven against the packaged jar as a black box. */
 class StartupIT {
 
-    private static final Duration BOOT = Duration.ofSeconds(30);
+    private static final Duration BOOT = ServiceProcess.bootTimeout();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir

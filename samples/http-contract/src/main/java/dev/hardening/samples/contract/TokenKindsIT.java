@@ -59,9 +59,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TokenKindsIT {
 
-    private static final Duration BOOT = Duration.ofSeconds(30);
+    private static final Duration BOOT = ServiceProcess.bootTimeout();
     /** Two JVMs booting at once on a shared machine. */
-    private static final Duration TWO_BOOTS = Duration.ofSeconds(90);
+    private static final Duration TWO_BOOTS = BOOT.multipliedBy(3);
     private static final String AUDIENCE = "api";
     private static final String CLIENT_ID = "resource-server";
 

@@ -43,7 +43,7 @@ class ApiController {
      * @throws InterruptedException if the thread is interrupted while holding
      */
     @GetMapping("/work")
-    Map<String, Object> work(@RequestParam(defaultValue = "0") long ms) throws InterruptedException {
+    Map<String, Object> work(@RequestParam(name = "ms", defaultValue = "0") long ms) throws InterruptedException {
         if (ms < 0 || ms > MAX_WORK_MS) {
             throw new ResponseStatusException(HttpStatus.BAD_REQUEST, "ms: 0 to " + MAX_WORK_MS);
         }
