@@ -194,6 +194,7 @@ public final class HardeningAuthAutoConfiguration {
             Environment env = context.getEnvironment();
             if (env.containsProperty("hardening.auth.issuers[0].issuer-uri")
                     || env.getProperty("hardening.dev-issuer.enabled", Boolean.class, false)
+                    && HardeningDevIssuerAutoConfiguration.devMode(env)
                     || env.containsProperty(SPRING_JWT + ".issuer-uri")
                     || env.containsProperty(SPRING_JWT + ".jwk-set-uri")) {
                 return ConditionOutcome.match("an issuer is configured");
