@@ -382,6 +382,7 @@ public final class HardeningProperties {
     private final Probes probes = new Probes();
     private boolean announceListening = true;
     private boolean problemErrorPages = true;
+    private List<String> requiredSecrets = new ArrayList<>();
 
     /** @return {@code hardening.dev-issuer.*}: the built-in token issuer of dev mode */
     public DevIssuer getDevIssuer() {
@@ -417,6 +418,21 @@ public final class HardeningProperties {
     /** @param problemErrorPages see {@link #isProblemErrorPages()} */
     public void setProblemErrorPages(boolean problemErrorPages) {
         this.problemErrorPages = problemErrorPages;
+    }
+
+    /**
+     * @return variables holding secrets the application needs ({@code SECRET_KEY}; names ending in
+     *     {@code _KEY} or {@code SECRET}): each read from {@code NAME} or {@code NAME_FILE}, checked by
+     *     the secret policy as an HMAC key, required in production, generated once in dev; every problem
+     *     is a line of the startup report (default none)
+     */
+    public List<String> getRequiredSecrets() {
+        return requiredSecrets;
+    }
+
+    /** @param requiredSecrets see {@link #getRequiredSecrets()} */
+    public void setRequiredSecrets(List<String> requiredSecrets) {
+        this.requiredSecrets = requiredSecrets;
     }
 
     /**
