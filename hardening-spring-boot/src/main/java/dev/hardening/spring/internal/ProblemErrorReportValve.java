@@ -30,7 +30,6 @@ public final class ProblemErrorReportValve extends ErrorReportValve {
         String json = Problems.json(status, title, "http_" + status, title);
         try {
             response.setContentType("application/problem+json");
-            response.setCharacterEncoding("UTF-8");
             response.setHeader("Cache-Control", "no-store");
             Writer writer = response.getReporter();
             if (writer != null) {
