@@ -544,4 +544,159 @@ public final class HardeningProperties {
             this.enabled = enabled;
         }
     }
+
+    // ---- h-spring-sample: the dev issuer, probe paths and the listening line (one block, merged as a unit) ----
+
+    private final DevIssuer devIssuer = new DevIssuer();
+    private final Probes probes = new Probes();
+    private boolean announceListening = true;
+    private boolean problemErrorPages = true;
+    private List<String> requiredSecrets = new ArrayList<>();
+
+    /** @return {@code hardening.dev-issuer.*}: the built-in token issuer of dev mode */
+    public DevIssuer getDevIssuer() {
+        return devIssuer;
+    }
+
+    /** @return {@code hardening.probes.*}: plain-text liveness and readiness paths */
+    public Probes getProbes() {
+        return probes;
+    }
+
+    /**
+     * @return whether the starter logs {@code listening on http://HOST:PORT} (logger
+     *     {@code dev.hardening.spring.Listening}) once the web server accepts connections (default true)
+     */
+    public boolean isAnnounceListening() {
+        return announceListening;
+    }
+
+    /** @param announceListening see {@link #isAnnounceListening()} */
+    public void setAnnounceListening(boolean announceListening) {
+        this.announceListening = announceListening;
+    }
+
+    /**
+     * @return whether embedded Tomcat answers the requests it rejects itself (malformed request
+     *     line or headers, headers too large, …) with a problem document instead of its HTML page (default true)
+     */
+    public boolean isProblemErrorPages() {
+        return problemErrorPages;
+    }
+
+    /** @param problemErrorPages see {@link #isProblemErrorPages()} */
+    public void setProblemErrorPages(boolean problemErrorPages) {
+        this.problemErrorPages = problemErrorPages;
+    }
+
+    /**
+     * @return variables holding secrets the application needs ({@code SECRET_KEY}; names ending in
+     *     {@code _KEY} or {@code SECRET}): each read from {@code NAME} or {@code NAME_FILE}, checked by
+     *     the secret policy as an HMAC key, required in production, generated once in dev; every problem
+     *     is a line of the startup report (default none)
+     */
+    public List<String> getRequiredSecrets() {
+        return requiredSecrets;
+    }
+
+    /** @param requiredSecrets see {@link #getRequiredSecrets()} */
+    public void setRequiredSecrets(List<String> requiredSecrets) {
+        this.requiredSecrets = requiredSecrets;
+    }
+
+    /**
+     * {@code hardening.dev-issuer.*}: a token issuer for dev mode only ({@code hardening.environment}
+     * or {@code APP_ENV} {@code dev}), so a newcomer can call the API with curl. Its RSA key is
+     * generated once and kept with the dev secrets ({@code .hardening/dev-secrets}), so tokens
+     * survive a restart; its tokens are trusted next to the configured issuers. In test and
+     * production mode nothing of it exists. Not thread-safe while binding.
+     */
+    public static final class DevIssuer {
+        private boolean enabled;
+        private String audience;
+        private String tokenPath = "/dev/token";
+
+        /** Creates the defaults. */
+        public DevIssuer() {
+        }
+
+        /** @return whether the dev issuer and its token endpoint exist in dev mode (default false) */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled see {@link #isEnabled()} */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * @return the audience of minted tokens (default: {@code spring.application.name}, else
+         *     {@code dev-api}); the dev issuer's tokens are accepted for this audience only
+         */
+        public String getAudience() {
+            return audience;
+        }
+
+        /** @param audience see {@link #getAudience()} */
+        public void setAudience(String audience) {
+            this.audience = audience;
+        }
+
+        /**
+         * @return the exact path where {@code POST} mints a token (optional query parameter {@code sub})
+         *     and answers {@code {"access_token":…,"token_type":"Bearer","expires_in":N}} (default {@code /dev/token})
+         */
+        public String getTokenPath() {
+            return tokenPath;
+        }
+
+        /** @param tokenPath see {@link #getTokenPath()} */
+        public void setTokenPath(String tokenPath) {
+            this.tokenPath = tokenPath;
+        }
+    }
+
+    /**
+     * {@code hardening.probes.*}: plain-text probes on the application's own port, answered before
+     * Spring Security from Boot's {@code ApplicationAvailability} (the same state as
+     * {@code /actuator/health/liveness} and {@code readiness}, so the shutdown delay's readiness
+     * change shows at once). No internals in the bodies. Not thread-safe while binding.
+     */
+    public static final class Probes {
+        private String livenessPath;
+        private String readinessPath;
+
+        /** Creates the defaults. */
+        public Probes() {
+        }
+
+        /**
+         * @return the exact path answering {@code GET}/{@code HEAD} 200 {@code ok} while the
+         *     application is live, else 503 (default: none, off)
+         */
+        public String getLivenessPath() {
+            return livenessPath;
+        }
+
+        /** @param livenessPath see {@link #getLivenessPath()} */
+        public void setLivenessPath(String livenessPath) {
+            this.livenessPath = livenessPath;
+        }
+
+        /**
+         * @return the exact path answering {@code GET}/{@code HEAD} 200 {@code ready} while the
+         *     application accepts traffic, 503 from the first moment of shutdown (default: none, off)
+         */
+        public String getReadinessPath() {
+            return readinessPath;
+        }
+
+        /** @param readinessPath see {@link #getReadinessPath()} */
+        public void setReadinessPath(String readinessPath) {
+            this.readinessPath = readinessPath;
+        }
+    }
+
+    // ---- end of the h-spring-sample block ----
 }

@@ -34,7 +34,11 @@ import org.springframework.util.ClassUtils;
  *   <tr><td>{@code HS-D001}</td><td>a default or weak value in a well-known secret property
  *       ({@link #SECRET_PROPERTIES}), judged by the hardening-config {@link SecretPolicy}; one line per property,
  *       naming the property and the weakness, never the value</td></tr>
- *   <tr><td>{@code HS-D002}</td><td>Actuator endpoints exposed over HTTP beyond {@code health} and {@code info}</td></tr>
+ *   <tr><td>{@code HS-D002}</td><td>Actuator endpoints exposed over HTTP beyond {@link #SAFE_ENDPOINTS}
+ *       ({@code health}, {@code info}, {@code prometheus}): {@code prometheus} serves counters and
+ *       gauges in the text format, as the JDK sample's {@code /metrics} does, and no configuration,
+ *       environment, heap or bean graph; the hardening meters' tags are bounded. Every other endpoint
+ *       (and {@code *}) is a finding</td></tr>
  *   <tr><td>{@code HS-D003}</td><td>{@code server.error.include-stacktrace} / {@code include-message} set to
  *       {@code always}, or {@code include-exception=true}</td></tr>
  *   <tr><td>{@code HS-D004}</td><td>the H2 console enabled</td></tr>
@@ -62,7 +66,8 @@ public final class SpringDeployCheck implements StartupCheck {
             "server.ssl.key-password", "server.ssl.key-store-password", "server.ssl.trust-store-password");
 
     private static final String RULE = "deploy check (Spring Boot configuration)";
-    private static final Set<String> SAFE_ENDPOINTS = Set.of("health", "info");
+    /** Actuator endpoints that may be exposed over HTTP without a finding. */
+    public static final Set<String> SAFE_ENDPOINTS = Set.of("health", "info", "prometheus");
 
     private final Environment environment;
     private final boolean allowDevOnNetwork;
@@ -106,8 +111,8 @@ public final class SpringDeployCheck implements StartupCheck {
         exposed.removeAll(SAFE_ENDPOINTS);
         if (!exposed.isEmpty()) {
             out.add(new Finding("HS-D002", violation, RULE, "management.endpoints.web.exposure.include",
-                    "Actuator endpoints exposed over HTTP beyond health and info: " + String.join(",", exposed),
-                    "expose only health,info (metrics through a separate management port or a pull gateway)"));
+                    "Actuator endpoints exposed over HTTP beyond health, info and prometheus: " + String.join(",", exposed),
+                    "expose only health,info,prometheus (anything else through a separate management port)"));
         }
         List<String> errorDetails = new ArrayList<>();
         for (String k : List.of("server.error.include-stacktrace", "server.error.include-message")) {

@@ -56,6 +56,17 @@ class SpringDeployCheckTest {
     }
 
     @Test
+    void acceptsThePrometheusEndpointButNotTheJsonMetricsOrEnvironmentBesideIt() {
+        assertThat(check(loopback().withProperty("management.endpoints.web.exposure.include", "prometheus"),
+                AppEnvironment.PRODUCTION)).extracting(Finding::id).containsExactly("HS-D000");
+        assertThat(check(loopback().withProperty("management.endpoints.web.exposure.include", "health,prometheus,env"),
+                AppEnvironment.PRODUCTION)).singleElement().satisfies(x -> {
+                    assertThat(x.id()).isEqualTo("HS-D002");
+                    assertThat(x.detail()).endsWith(": env");
+                });
+    }
+
+    @Test
     void failsErrorPagesThatRevealStackTracesOrMessages() {
         MockEnvironment env = loopback().withProperty("server.error.include-stacktrace", "always")
                 .withProperty("server.error.include-message", "ALWAYS");

@@ -42,6 +42,14 @@ class WebhookConfigurationTest {
     }
 
     @Test
+    void onWithPathsWrittenAsAYamlList() {
+        runner.withPropertyValues("hardening.environment=test", "hardening.webhooks.github.paths[0]=/hooks/gh").run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            assertThat(ctx).hasBean("hardeningGitHubWebhookFilter");
+        });
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void withoutASecretOutsideProductionDeliveriesAre503NeverPassed() {
         runner.withPropertyValues("hardening.environment=test", "hardening.webhooks.github.paths=/hooks/gh").run(ctx -> {

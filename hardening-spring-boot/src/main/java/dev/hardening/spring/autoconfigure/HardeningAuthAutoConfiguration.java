@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
 import dev.hardening.auth.TokenProfile;
 import dev.hardening.auth.TokenVerifier;
+import dev.hardening.auth.dev.DevIssuer;
 import dev.hardening.spring.HardeningJwtDecoder;
 import dev.hardening.spring.HardeningProperties;
 import dev.hardening.config.StartupCheck;
@@ -22,6 +23,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -79,6 +81,8 @@ public final class HardeningAuthAutoConfiguration {
      * @param environment     Spring's environment (for Spring's own resource server properties)
      * @param instrumentation the meters to bind, if any
      * @param rateLimiting    the rate limiting, whose Redis (when it has one) remembers DPoP proof ids
+     * @param devIssuer       the dev issuer (dev mode with {@code hardening.dev-issuer.enabled}): trusted
+     *     too; an issuer entry left blank by an unset variable is then skipped instead of reported
      * @return a verifier for every configured issuer, with RFC 7662 introspection of opaque tokens
      *     when an issuer sets {@code introspection.uri}, already fetching keys in the background; an
      *     issuer that cannot be used (no issuer URI, no audience, unknown token type, malformed URL) is
@@ -91,14 +95,23 @@ public final class HardeningAuthAutoConfiguration {
     @Conditional(IssuersConfigured.class)
     public TokenVerifier hardeningTokenVerifier(HardeningProperties properties, Environment environment,
                                                 ObjectProvider<StarterInstrumentation> instrumentation,
-                                                ObjectProvider<RateLimiting> rateLimiting) {
+                                                ObjectProvider<RateLimiting> rateLimiting,
+                                                ObjectProvider<DevIssuer> devIssuer) {
         StarterInstrumentation observe = instrumentation.getIfAvailable(() -> StarterInstrumentation.NONE);
         TokenVerifier.Builder builder = TokenVerifier.builder();
         observe.jwksListeners().forEach(builder::listener);
         List<HardeningProperties.Issuer> issuers = issuers(properties, environment);
         int usable = 0;
         boolean introspecting = false;
+        DevIssuer dev = devIssuer.getIfAvailable();
+        if (dev != null) {
+            builder.issuer(dev.policy().build());
+            usable++;
+        }
         for (int i = 0; i < issuers.size(); i++) {
+            if (dev != null && unset(issuers.get(i))) {
+                continue; // dev mode: an issuer mapped from an unset variable; the dev issuer stands in
+            }
             String subject = properties.getAuth().getIssuers().isEmpty() ? SPRING_JWT : "hardening.auth.issuers[" + i + "]";
             try {
                 IssuerPolicy policy = policy(issuers.get(i));
@@ -246,6 +259,12 @@ public final class HardeningAuthAutoConfiguration {
         return registration;
     }
 
+    /** An issuer entry whose URIs are all blank, as {@code issuer-uri: ${OIDC_ISSUER:}} gives when the variable is unset. */
+    private static boolean unset(HardeningProperties.Issuer issuer) {
+        return (issuer.getIssuerUri() == null || issuer.getIssuerUri().isBlank())
+                && (issuer.getJwkSetUri() == null || issuer.getJwkSetUri().isBlank());
+    }
+
     static List<HardeningProperties.Issuer> issuers(HardeningProperties properties, Environment environment) {
         if (!properties.getAuth().getIssuers().isEmpty()) {
             return properties.getAuth().getIssuers();
@@ -291,6 +310,8 @@ public final class HardeningAuthAutoConfiguration {
         public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
             Environment env = context.getEnvironment();
             if (env.containsProperty("hardening.auth.issuers[0].issuer-uri")
+                    || env.getProperty("hardening.dev-issuer.enabled", Boolean.class, false)
+                    && HardeningDevIssuerAutoConfiguration.devMode(env)
                     || env.containsProperty(SPRING_JWT + ".issuer-uri")
                     || env.containsProperty(SPRING_JWT + ".jwk-set-uri")) {
                 return ConditionOutcome.match("an issuer is configured");

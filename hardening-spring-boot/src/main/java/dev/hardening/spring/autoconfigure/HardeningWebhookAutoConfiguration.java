@@ -28,11 +28,17 @@ import dev.hardening.spring.internal.StarterInstrumentation;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
@@ -51,7 +57,7 @@ import org.springframework.security.config.annotation.web.configuration.WebSecur
 @AutoConfiguration(after = HardeningRateLimitAutoConfiguration.class)
 @ConditionalOnClass(name = "jakarta.servlet.Filter")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
-@ConditionalOnExpression("!'${hardening.webhooks.github.paths:}'.isEmpty()")
+@Conditional(HardeningWebhookAutoConfiguration.PathsConfigured.class)
 @EnableConfigurationProperties(HardeningProperties.class)
 public final class HardeningWebhookAutoConfiguration {
 
@@ -174,6 +180,21 @@ public final class HardeningWebhookAutoConfiguration {
         WebSecurityCustomizer hardeningWebhookSecurity(HardeningProperties properties) {
             String[] paths = properties.getWebhooks().getGithub().getPaths().toArray(new String[0]);
             return web -> web.ignoring().requestMatchers(paths);
+        }
+    }
+
+    /**
+     * Matches when {@code hardening.webhooks.github.paths} holds a path, whether written as a
+     * comma-separated value or as a YAML list ({@code paths[0]}, which a property placeholder does not see).
+     */
+    static final class PathsConfigured extends SpringBootCondition {
+        @Override
+        public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            boolean any = Binder.get(context.getEnvironment())
+                    .bind("hardening.webhooks.github.paths", Bindable.listOf(String.class))
+                    .map(paths -> paths.stream().anyMatch(p -> p != null && !p.isBlank())).orElse(false);
+            return any ? ConditionOutcome.match("hardening.webhooks.github.paths is set")
+                    : ConditionOutcome.noMatch("no hardening.webhooks.github.paths");
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.hardening.samples.service;
+package dev.hardening.samples.contract;
 
 import dev.hardening.testkit.JarProcess;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HostileNetworkIT {
 
-    private static final Duration BOOT = Duration.ofSeconds(30);
+    private static final Duration BOOT = ServiceProcess.bootTimeout();
 
     @TempDir
     Path work;

@@ -1,4 +1,4 @@
-package dev.hardening.samples.service;
+package dev.hardening.samples.contract;
 
 import dev.hardening.testkit.JarProcess;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** SAMPLE.md's shutdown contract, with SIGTERM sent to the packaged jar. */
 class ShutdownIT {
 
-    private static final Duration BOOT = Duration.ofSeconds(30);
+    private static final Duration BOOT = ServiceProcess.bootTimeout();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir

@@ -1,4 +1,4 @@
-package dev.hardening.samples.service;
+package dev.hardening.samples.contract;
 
 import dev.hardening.testkit.JarProcess;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MetricsIT {
 
-    private static final Duration BOOT = Duration.ofSeconds(30);
+    private static final Duration BOOT = ServiceProcess.bootTimeout();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
@@ -116,7 +116,7 @@ class MetricsIT {
             JWSHeader rs256 = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(devKey.getKeyID())
                     .type(JOSEObjectType.JWT).build();
             String iss = DevIssuer.ISSUER;
-            String aud = HardenedService.DEV_AUDIENCE;
+            String aud = ServiceProcess.devAudience();
             Map<String, String> rejected = new LinkedHashMap<>();
             rejected.put("malformed", "abc.def");
             rejected.put("bad_signature", jwt(stranger, rs256, iss, "mallory", aud, now, now.plusSeconds(300)));

@@ -1,4 +1,4 @@
-package dev.hardening.samples.service;
+package dev.hardening.samples.contract;
 
 import dev.hardening.testkit.JarProcess;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,9 +59,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TokenKindsIT {
 
-    private static final Duration BOOT = Duration.ofSeconds(30);
+    private static final Duration BOOT = ServiceProcess.bootTimeout();
     /** Two JVMs booting at once on a shared machine. */
-    private static final Duration TWO_BOOTS = Duration.ofSeconds(90);
+    private static final Duration TWO_BOOTS = BOOT.multipliedBy(3);
     private static final String AUDIENCE = "api";
     private static final String CLIENT_ID = "resource-server";
 
@@ -281,7 +281,7 @@ class TokenKindsIT {
                 "WEBHOOK_SECRET", ServiceProcess.strongKey(),
                 "OIDC_INTROSPECTION_URI", "https://idp.example.com/introspect", "OIDC_CLIENT_SECRET", clientSecret);
         try (JarProcess p = ServiceProcess.start(env, dir("no-client"))) {
-            assertThat(p.awaitExit(BOOT)).as(p.allOutput()).isEqualTo(HardenedService.EX_CONFIG);
+            assertThat(p.awaitExit(BOOT)).as(p.allOutput()).isEqualTo(ServiceProcess.EX_CONFIG);
             List<String> fails = p.stderr().lines().filter(l -> l.startsWith("FAIL")).toList();
             assertThat(fails).as(p.stderr()).anyMatch(l -> l.contains("OIDC_CLIENT_ID"));
             assertThat(fails).as("only the missing client id fails").allMatch(l -> l.contains("OIDC_CLIENT_ID"));
@@ -328,7 +328,7 @@ class TokenKindsIT {
     @Test
     void anUnknownTokenTypeIsAConfigurationError() throws Exception {
         try (JarProcess p = ServiceProcess.start(testEnv("OIDC_TOKEN_TYPE", "bogus"), dir("bogus"))) {
-            assertThat(p.awaitExit(BOOT)).as(p.allOutput()).isEqualTo(HardenedService.EX_CONFIG);
+            assertThat(p.awaitExit(BOOT)).as(p.allOutput()).isEqualTo(ServiceProcess.EX_CONFIG);
             assertThat(p.stderr()).contains("OIDC_TOKEN_TYPE", "FAIL");
             assertThat(p.allOutput()).doesNotContain("listening on", "Exception", "\tat ");
         }

@@ -1,4 +1,4 @@
-package dev.hardening.samples.service;
+package dev.hardening.samples.contract;
 
 import dev.hardening.testkit.JarProcess;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The /api, /webhooks and /dev routes of SAMPLE.md, driven against the packaged jar. */
 class ApiContractIT {
 
-    private static final Duration BOOT = Duration.ofSeconds(30);
+    private static final Duration BOOT = ServiceProcess.bootTimeout();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
@@ -90,7 +90,7 @@ class ApiContractIT {
             HttpResponse<String> me = send("GET", base + "/api/v1/me", null, "Authorization", "Bearer " + token);
             assertThat(me.statusCode()).isEqualTo(200);
             assertThat(me.body()).contains("\"sub\":\"alice\"", "\"iss\":\"urn:hardening:dev-issuer\"",
-                    "\"aud\":[\"hardened-service\"]", "\"exp\":");
+                    "\"aud\":[\"" + ServiceProcess.devAudience() + "\"]", "\"exp\":");
             assertThat(send("GET", base + "/dev/token", null).statusCode()).isEqualTo(405);
             assertThat(p.allOutput()).doesNotContain(token);
         }
