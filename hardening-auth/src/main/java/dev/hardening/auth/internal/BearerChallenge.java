@@ -8,10 +8,8 @@ import dev.hardening.auth.TokenRejectedException;
 import dev.hardening.auth.WebhookRejectedException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Framework-free RFC 6750 handling shared by the adapters: Bearer extraction and the response
@@ -19,7 +17,6 @@ import java.util.regex.Pattern;
  */
 public final class BearerChallenge {
 
-    private static final Pattern TOKEN68 = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
 
     /** A response to send instead of calling the handler. */
     public record Reply(int status, Map<String, String> headers, String body) {
@@ -64,23 +61,72 @@ public final class BearerChallenge {
             return new Extracted(Optional.empty(), Optional.of(invalidRequest(realm, "several Authorization headers")));
         }
         String v = authorization.get(0);
-        String lower = v.toLowerCase(Locale.ROOT);
         TokenRequest.Scheme scheme;
         String token;
-        if (lower.startsWith("bearer ")) {
+        if (startsWithAsciiIgnoreCase(v, "bearer ")) {
             scheme = TokenRequest.Scheme.BEARER;
             token = v.substring(7).strip();
-        } else if (lower.startsWith("dpop ")) {
+        } else if (startsWithAsciiIgnoreCase(v, "dpop ")) {
             scheme = TokenRequest.Scheme.DPOP;
             token = v.substring(5).strip();
         } else {
             return new Extracted(Optional.empty(), Optional.of(missing(realm)));
         }
-        if (!TOKEN68.matcher(token).matches()) {
+        if (!isToken68(token)) {
             return new Extracted(Optional.empty(), Optional.of(invalidRequest(realm,
                     scheme == TokenRequest.Scheme.BEARER ? "malformed Bearer credentials" : "malformed DPoP credentials")), scheme);
         }
         return new Extracted(Optional.of(token), Optional.empty(), scheme);
+    }
+
+    /**
+     * @param s      a header value
+     * @param prefix a lower-case ASCII prefix
+     * @return whether {@code s} starts with {@code prefix}, ASCII letters compared without case (an
+     *     auth-scheme is case-insensitive, RFC 9110 section 11.1); no other character folds
+     */
+    static boolean startsWithAsciiIgnoreCase(String s, String prefix) {
+        if (s.length() < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + ('a' - 'A'));
+            }
+            if (c != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The token68 syntax of RFC 9110 section 11.2: one or more of {@code A-Z a-z 0-9 - . _ ~ + /},
+     * then any number of {@code =}. One pass over the characters: a token is checked on every
+     * request, and a regular expression cost more than the rest of a cached verification.
+     *
+     * @param s a candidate token
+     * @return whether {@code s} is a token68
+     */
+    static boolean isToken68(String s) {
+        int n = s.length();
+        int i = 0;
+        while (i < n && isToken68Char(s.charAt(i))) {
+            i++;
+        }
+        if (i == 0) {
+            return false;
+        }
+        while (i < n && s.charAt(i) == '=') {
+            i++;
+        }
+        return i == n;
+    }
+
+    private static boolean isToken68Char(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
     }
 
     private static Reply missing(String realm) {

@@ -111,6 +111,14 @@ public final class HardenedHttpServer extends HttpServer {
     private static final int MIN_THREADS = 8;
     private static final int MAX_QUEUED_TASKS = 16_384;
     private static final int ACCEPT_QUEUE = 1024;
+    /**
+     * Characters of Jetty's per-connection cache of repeated request header fields (Jetty's default is
+     * 1,024). A cached field is matched byte by byte through a trie on every later request; a bearer
+     * token (about 700 characters for an RS256 JWT) fitted in the default, and matching it cost more
+     * than parsing it (measured on the reference service's {@code /api/v1/me}: the request-head parse
+     * fell from ~21 % to ~17 % of the samples). Short repeated fields (Host, Accept, User-Agent) still fit.
+     */
+    private static final int HEADER_CACHE_CHARS = 256;
 
     private final Server jetty;
     private final ServerConnector connector;
@@ -138,6 +146,7 @@ public final class HardenedHttpServer extends HttpServer {
         config.setRequestHeaderSize(b.maxHeadBytes());
         config.setSendServerVersion(false);
         config.setSendXPoweredBy(false);
+        config.setHeaderCacheSize(HEADER_CACHE_CHARS);
         // acceptors = 0: connections are accepted by the selector from a non-blocking listener, which
         // lets stop() take the accept queue's last connections before closing it (see closeListener)
         this.connector = new ServerConnector(jetty, 0, -1, new HttpConnectionFactory(config));

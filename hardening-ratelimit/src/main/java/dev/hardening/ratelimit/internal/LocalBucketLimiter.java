@@ -46,6 +46,7 @@ public final class LocalBucketLimiter implements RateLimiter {
     private final Cache<String, Slot> buckets;
     private final ConcurrentMap<String, Slot> map;
     private final Bucket overflow;
+    private final List<Bandwidth> bandwidths;
     private final TimeMeter timeMeter;
     private final RateLimitCounters counters;
     private final DecisionSource source;
@@ -110,7 +111,25 @@ public final class LocalBucketLimiter implements RateLimiter {
                 .expireAfter(new UntilFull())
                 .build();
         this.map = buckets.asMap();
-        this.overflow = newBucket(policy, timeMeter);
+        this.bandwidths = bandwidths(policy);
+        this.overflow = newBucket(bandwidths, timeMeter);
+    }
+
+    /** The policy's limits as Bucket4j greedy bandwidths (immutable, so built once and shared by every bucket). */
+    private static List<Bandwidth> bandwidths(RateLimitPolicy policy) {
+        List<Bandwidth> out = new ArrayList<>();
+        for (Limit limit : policy.limits()) {
+            out.add(Bandwidth.builder().capacity(limit.capacity()).refillGreedy(limit.tokens(), limit.period()).build());
+        }
+        return List.copyOf(out);
+    }
+
+    private static Bucket newBucket(List<Bandwidth> bandwidths, TimeMeter timeMeter) {
+        LocalBucketBuilder builder = Bucket.builder();
+        for (Bandwidth b : bandwidths) {
+            builder.addLimit(b);
+        }
+        return builder.withCustomTimePrecision(timeMeter).build();
     }
 
     /**
@@ -119,12 +138,7 @@ public final class LocalBucketLimiter implements RateLimiter {
      * @return a Bucket4j local bucket with the policy's limits as greedy bandwidths
      */
     public static Bucket newBucket(RateLimitPolicy policy, TimeMeter timeMeter) {
-        LocalBucketBuilder builder = Bucket.builder();
-        for (Limit limit : policy.limits()) {
-            builder.addLimit(Bandwidth.builder().capacity(limit.capacity())
-                    .refillGreedy(limit.tokens(), limit.period()).build());
-        }
-        return builder.withCustomTimePrecision(timeMeter).build();
+        return newBucket(bandwidths(policy), timeMeter);
     }
 
     @Override
@@ -137,7 +151,7 @@ public final class LocalBucketLimiter implements RateLimiter {
         } else {
             Decision[] out = new Decision[1];
             map.compute(key, (k, old) -> {
-                Bucket bucket = old == null ? newBucket(policy, timeMeter) : old.bucket;
+                Bucket bucket = old == null ? newBucket(bandwidths, timeMeter) : old.bucket;
                 out[0] = decide(bucket, cost);
                 return new Slot(bucket, out[0].resetAfter().toNanos());
             });

@@ -50,6 +50,7 @@ final class RedisScriptLimiter implements RateLimiter {
     private final String keyPrefix;
     private final RateLimitCounters counters;
     private final LongSupplier nowMicros;
+    private final String[] policyArguments;
     private final long syncWaitNanos;
     private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
     private final LongAdder scriptCalls = new LongAdder();
@@ -84,6 +85,7 @@ final class RedisScriptLimiter implements RateLimiter {
         this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix") + policy.fingerprint() + ":";
         this.counters = Objects.requireNonNull(counters, "counters");
         this.nowMicros = Objects.requireNonNull(nowMicros, "nowMicros");
+        this.policyArguments = TokenBucketScript.policyArguments(policy);
         this.syncWaitNanos = commandTimeout.toNanos() * 2 + TimeUnit.MILLISECONDS.toNanos(50);
     }
 
@@ -247,7 +249,7 @@ final class RedisScriptLimiter implements RateLimiter {
                 costs[i] = batch.get(i).cost;
             }
             String[] keys = {keyPrefix + key};
-            String[] args = TokenBucketScript.arguments(policy, costs, nowMicros.getAsLong());
+            String[] args = TokenBucketScript.arguments(policyArguments, costs, nowMicros.getAsLong());
             scriptCalls.increment();
             return commands.<Object>evalsha(TokenBucketScript.SHA, ScriptOutputType.MULTI, keys, args)
                     .toCompletableFuture()
