@@ -20,11 +20,15 @@ public final class Limit {
     private final long tokens;
     private final Duration period;
     private final long capacity;
+    /** Built once: it goes into the {@code RateLimit} field of every decision. */
+    private final String name;
 
     private Limit(long tokens, Duration period, long capacity) {
         this.tokens = tokens;
         this.period = period;
         this.capacity = capacity;
+        String base = tokens + "/" + RateLimitPolicy.formatDuration(period);
+        this.name = capacity == tokens ? base : base + ";burst=" + capacity;
     }
 
     /**
@@ -115,8 +119,7 @@ public final class Limit {
      *     the policy name in the {@code RateLimit} header fields
      */
     public String name() {
-        String base = tokens + "/" + RateLimitPolicy.formatDuration(period);
-        return capacity == tokens ? base : base + ";burst=" + capacity;
+        return name;
     }
 
     @Override

@@ -8,10 +8,8 @@ import dev.hardening.auth.TokenRejectedException;
 import dev.hardening.auth.WebhookRejectedException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Framework-free RFC 6750 handling shared by the adapters: Bearer extraction and the response
@@ -19,7 +17,6 @@ import java.util.regex.Pattern;
  */
 public final class BearerChallenge {
 
-    private static final Pattern TOKEN68 = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
 
     /** A response to send instead of calling the handler. */
     public record Reply(int status, Map<String, String> headers, String body) {
@@ -64,23 +61,51 @@ public final class BearerChallenge {
             return new Extracted(Optional.empty(), Optional.of(invalidRequest(realm, "several Authorization headers")));
         }
         String v = authorization.get(0);
-        String lower = v.toLowerCase(Locale.ROOT);
         TokenRequest.Scheme scheme;
         String token;
-        if (lower.startsWith("bearer ")) {
+        // no lower-cased copy of the header and no regex: this runs on every request (a profile of
+        // the gRPC benchmark put a tenth of the library's own time here)
+        if (v.regionMatches(true, 0, "bearer ", 0, 7)) {
             scheme = TokenRequest.Scheme.BEARER;
             token = v.substring(7).strip();
-        } else if (lower.startsWith("dpop ")) {
+        } else if (v.regionMatches(true, 0, "dpop ", 0, 5)) {
             scheme = TokenRequest.Scheme.DPOP;
             token = v.substring(5).strip();
         } else {
             return new Extracted(Optional.empty(), Optional.of(missing(realm)));
         }
-        if (!TOKEN68.matcher(token).matches()) {
+        if (!isToken68(token)) {
             return new Extracted(Optional.empty(), Optional.of(invalidRequest(realm,
                     scheme == TokenRequest.Scheme.BEARER ? "malformed Bearer credentials" : "malformed DPoP credentials")), scheme);
         }
         return new Extracted(Optional.of(token), Optional.empty(), scheme);
+    }
+
+    /**
+     * RFC 6750 {@code b64token}: one or more of {@code A-Z a-z 0-9 - . _ ~ + /}, then any number of
+     * {@code =}.
+     *
+     * @param s the credentials after the scheme
+     * @return whether they have that form
+     */
+    static boolean isToken68(String s) {
+        int n = s.length();
+        int i = 0;
+        while (i < n && isToken68Char(s.charAt(i))) {
+            i++;
+        }
+        if (i == 0) {
+            return false;
+        }
+        while (i < n && s.charAt(i) == '=') {
+            i++;
+        }
+        return i == n;
+    }
+
+    private static boolean isToken68Char(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
     }
 
     private static Reply missing(String realm) {
