@@ -208,15 +208,19 @@ final class RedisConnector implements AutoCloseable {
     }
 
     /**
-     * @return the innermost cause's message (such as {@code Connection refused: /127.0.0.1:6379}):
+     * @return the innermost message of the causes (such as {@code Connection refused: /127.0.0.1:6379}):
      *     what an operator can act on, without exception class names
      */
     private static String rootMessage(Throwable error) {
-        Throwable root = error;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        String message = error.getMessage();
+        Throwable t = error;
+        for (int depth = 0; t.getCause() != null && t.getCause() != t && depth < 16; depth++) {
+            t = t.getCause();
+            if (t.getMessage() != null) {
+                message = t.getMessage();
+            }
         }
-        return root.getMessage() == null ? "no detail from the client" : root.getMessage();
+        return message == null ? "no detail from the client" : message;
     }
 
     /** @return the description without credentials */
