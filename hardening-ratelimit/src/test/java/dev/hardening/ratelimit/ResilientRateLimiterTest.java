@@ -110,7 +110,8 @@ class ResilientRateLimiterTest {
             limiter.tryAcquire("k");
         }
         CircuitBreaker breaker = ((ResilientLimiter) limiter).breaker();
-        assertThat(breaker.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+        // tripped: OPEN, or already HALF_OPEN when a call came more than the 1 ms wait after it opened
+        assertThat(breaker.getState()).isIn(CircuitBreaker.State.OPEN, CircuitBreaker.State.HALF_OPEN);
         primary.failing.set(false);
         assertThat(RedisServers.await(Duration.ofSeconds(5), () -> {
             limiter.tryAcquire("k");
