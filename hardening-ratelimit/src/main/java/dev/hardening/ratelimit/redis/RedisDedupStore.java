@@ -1,5 +1,6 @@
 package dev.hardening.ratelimit.redis;
 
+import dev.hardening.config.Failures;
 import dev.hardening.ratelimit.DedupStore;
 import dev.hardening.ratelimit.RateLimitUnavailableException;
 import dev.hardening.ratelimit.internal.DedupIds;
@@ -70,8 +71,7 @@ final class RedisDedupStore implements DedupStore {
 
     private void failed(Exception e) {
         if (degraded.compareAndSet(false, true)) {
-            LOG.warn("dedup store {}: Redis unavailable, using the local store ({})", prefix,
-                    e.getClass().getSimpleName());
+            LOG.warn("dedup store {}: Redis unavailable, using the local store: {}", prefix, Failures.describe(e));
         }
     }
 
