@@ -1,6 +1,6 @@
 package dev.hardening.spring;
 
-import dev.hardening.spring.internal.DpopFilter;
+import dev.hardening.spring.internal.DpopProven;
 import dev.hardening.auth.TokenRejectedException;
 import dev.hardening.auth.TokenVerifier;
 import dev.hardening.auth.VerifiedToken;
@@ -70,7 +70,7 @@ public final class HardeningJwtDecoder implements JwtDecoder {
         if (token == null) {
             throw new BadJwtException("missing");
         }
-        java.util.Optional<VerifiedToken> proven = DpopFilter.verifiedOnThisThread(token);
+        java.util.Optional<VerifiedToken> proven = DpopProven.verifiedOnThisThread(token);
         if (proven.isPresent()) {
             // Spring Security 7's Bearer filter refuses any Authentication whose claims carry cnf.jkt:
             // the proof was checked by the starter's DPoP filter, so the binding is not handed on.

@@ -53,6 +53,26 @@ final class TestIssuer {
         }
     }
 
+    /**
+     * @param subject  the subject
+     * @param audience the audience
+     * @return an RFC 9068 access token ({@code typ: at+jwt}, {@code client_id}, {@code jti})
+     */
+    String rfc9068Token(String subject, String audience) {
+        Instant now = Instant.now();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer).subject(subject).audience(List.of(audience))
+                .issueTime(Date.from(now.minusSeconds(5))).expirationTime(Date.from(now.plusSeconds(300)))
+                .jwtID(java.util.UUID.randomUUID().toString()).claim("client_id", "app-1").build();
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
+                    .type(new JOSEObjectType("at+jwt")).build(), claims);
+            jwt.sign(new RSASSASigner(key));
+            return jwt.serialize();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     String token(String subject, String audience, String scope, Duration ttl) {
         Instant now = Instant.now();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(issuer).subject(subject)

@@ -48,10 +48,13 @@ class TokenKindsTest {
     static final WireMockServer IDP = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
     static final TestIssuer ISSUER;
     static final ECKey CLIENT_KEY;
+    static final TestIssuer STRICT;
 
     static {
         IDP.start();
         ISSUER = new TestIssuer("http://127.0.0.1:" + IDP.port() + "/idp", "k-1");
+        STRICT = new TestIssuer("http://127.0.0.1:" + IDP.port() + "/strict", "s-1");
+        IDP.stubFor(get("/strict/jwks").willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(STRICT.jwks())));
         IDP.stubFor(get("/idp/jwks").willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(ISSUER.jwks())));
         long exp = Instant.now().plusSeconds(600).getEpochSecond();
         IDP.stubFor(post("/idp/introspect").withRequestBody(containing("token=opaque-good"))
@@ -82,6 +85,10 @@ class TokenKindsTest {
         r.add("hardening.auth.issuers[0].introspection.uri", () -> ISSUER.issuer + "/introspect");
         r.add("hardening.auth.issuers[0].introspection.client-id", () -> "orders-api");
         r.add("hardening.auth.issuers[0].introspection.client-secret", () -> UUID.randomUUID().toString());
+        r.add("hardening.auth.issuers[1].issuer-uri", () -> STRICT.issuer);
+        r.add("hardening.auth.issuers[1].jwk-set-uri", () -> STRICT.issuer + "/jwks");
+        r.add("hardening.auth.issuers[1].audiences", () -> "orders-api");
+        r.add("hardening.auth.issuers[1].token-type", () -> "at+jwt");
     }
 
     @AfterAll
@@ -163,6 +170,16 @@ class TokenKindsTest {
         HttpResponse<String> r = me("Authorization", "DPoP " + token, "X-Forwarded-Proto", "https",
                 "X-Forwarded-Host", "api.example.com", "DPoP", proof("GET", "https://api.example.com/api/v1/me", token));
         assertThat(r.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anIssuerWithTokenTypeAtJwtAcceptsOnlyRfc9068AccessTokens() throws Exception {
+        assertThat(me("Authorization", "Bearer " + STRICT.rfc9068Token("erin", "orders-api")).statusCode()).isEqualTo(200);
+        HttpResponse<String> plain = me("Authorization", "Bearer " + STRICT.token("erin", "orders-api", null, Duration.ofMinutes(5)));
+        assertThat(plain.statusCode()).isEqualTo(401);
+        assertThat(plain.body()).contains("\"code\":\"wrong_token_type\"");
+        assertThat(me("Authorization", "Bearer " + ISSUER.token("erin", "orders-api", null, Duration.ofMinutes(5))).statusCode())
+                .as("the other issuer keeps token-type any").isEqualTo(200);
     }
 
     @Test

@@ -39,8 +39,6 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public final class DpopFilter extends OncePerRequestFilter {
 
-    private static final ThreadLocal<Proven> PROVEN = new ThreadLocal<>();
-
     private final BearerAuthFilter verify;
     private final TrustedProxies trustedProxies;
 
@@ -51,19 +49,6 @@ public final class DpopFilter extends OncePerRequestFilter {
     public DpopFilter(TokenVerifier verifier, TrustedProxies trustedProxies) {
         this.verify = BearerAuthFilter.of(verifier);
         this.trustedProxies = trustedProxies;
-    }
-
-    /** A token this thread's request proved with its DPoP proof. */
-    private record Proven(String token, VerifiedToken verified) {
-    }
-
-    /**
-     * @param token a token the decoder was asked for
-     * @return its verification, when it is the token the current request proved with DPoP
-     */
-    public static Optional<VerifiedToken> verifiedOnThisThread(String token) {
-        Proven p = PROVEN.get();
-        return p != null && p.token.equals(token) ? Optional.of(p.verified) : Optional.empty();
     }
 
     @Override
@@ -77,11 +62,12 @@ public final class DpopFilter extends OncePerRequestFilter {
         verify.doFilter(new CalledUrl(request, trustedProxies), response, (req, res) -> {
             VerifiedToken verified = BearerAuthFilter.token((HttpServletRequest) req);
             String token = authorization.substring(5).strip();
-            PROVEN.set(new Proven(token, verified));
             try {
-                chain.doFilter(new AsBearer(request, token), res);
-            } finally {
-                PROVEN.remove();
+                DpopProven.during(token, verified, () -> chain.doFilter(new AsBearer(request, token), res));
+            } catch (ServletException | IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new ServletException(e);
             }
         });
     }
