@@ -5,6 +5,7 @@ import dev.hardening.spring.internal.ListeningAnnouncer;
 import dev.hardening.spring.internal.ProbeFilter;
 import java.util.Optional;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -12,6 +13,7 @@ import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -62,13 +64,22 @@ public final class HardeningProbesAutoConfiguration {
     }
 
     /**
-     * @param environment Spring's environment
-     * @return the listener that logs the {@code listening on} line
+     * The {@code listening on} line, from Boot 4's web-server event (Boot 3.5 has the event in
+     * another package: there the line is not logged, and nothing else changes).
      */
-    @Bean
-    @ConditionalOnMissingBean
-    @ConditionalOnProperty(prefix = "hardening", name = "announce-listening", matchIfMissing = true)
-    public ListeningAnnouncer hardeningListeningAnnouncer(Environment environment) {
-        return new ListeningAnnouncer(environment);
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.web.server.context.WebServerInitializedEvent")
+    static class Listening {
+
+        /**
+         * @param environment Spring's environment
+         * @return the listener that logs the {@code listening on} line
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnProperty(prefix = "hardening", name = "announce-listening", matchIfMissing = true)
+        ListeningAnnouncer hardeningListeningAnnouncer(Environment environment) {
+            return new ListeningAnnouncer(environment);
+        }
     }
 }
