@@ -7,6 +7,7 @@ import dev.hardening.config.Secret;
 import dev.hardening.ratelimit.DedupStore;
 import dev.hardening.ratelimit.RateLimiting;
 import dev.hardening.ratelimit.TrustedProxies;
+import dev.hardening.ratelimit.redis.RedisBackend;
 import dev.hardening.spring.internal.DpopFilter;
 import dev.hardening.spring.internal.PropertyVariables;
 import dev.hardening.spring.internal.StarterInstrumentation;
@@ -171,6 +172,17 @@ public final class HardeningAuthAutoConfiguration {
             return Optional.empty();
         }
         DedupStore seen = rateLimiting.dedupStore("dpop", DpopPolicy.defaults().replayTtl());
+        if (rateLimiting.shared().get() instanceof RedisBackend redis) {
+            // Fails closed while Redis is disconnected: the store would answer from this process's
+            // memory alone, and a proof used here could be replayed on another replica. The verifier
+            // answers 401 invalid_dpop_proof; Bearer requests are unaffected.
+            return Optional.of(DpopPolicy.builder().replayCheck(id -> {
+                if (!redis.isConnected()) {
+                    throw new IllegalStateException("DPoP replay store unavailable: Redis is not connected");
+                }
+                return seen.markIfFirst(id);
+            }).build());
+        }
         return Optional.of(DpopPolicy.builder().replayCheck(seen::markIfFirst).build());
     }
 
