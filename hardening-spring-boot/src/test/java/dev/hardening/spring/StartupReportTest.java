@@ -120,6 +120,43 @@ class StartupReportTest {
                 });
     }
 
+    @Test
+    void issuerLinesNameTheVariableAPropertyWasMappedFromAndTheTokenTypeInForce() {
+        runner.withPropertyValues("hardening.environment=test", "server.address=127.0.0.1",
+                "OIDC_TOKEN_TYPE=at+jwt",
+                "hardening.auth.issuers[0].issuer-uri=http://127.0.0.1:9/issuer",
+                "hardening.auth.issuers[0].audiences=orders-api",
+                "hardening.auth.issuers[0].token-type=${OIDC_TOKEN_TYPE:any}").run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    assertThat(ctx.getBean(StartupReportEnforcer.class).report().lines())
+                            .filteredOn(l -> l.finding().id().equals(HardeningAuthAutoConfiguration.TOKEN_TYPE_ID))
+                            .singleElement().satisfies(l -> {
+                                assertThat(l.finding().status()).isEqualTo(FindingStatus.PASS);
+                                assertThat(l.finding().subject())
+                                        .isEqualTo("hardening.auth.issuers[0].token-type (OIDC_TOKEN_TYPE)");
+                                assertThat(l.finding().detail()).startsWith("at+jwt: only RFC 9068 access tokens");
+                            });
+                });
+        runner.withPropertyValues("hardening.environment=test", "server.address=127.0.0.1",
+                "OIDC_TOKEN_TYPE=bogus", "OIDC_CLIENT_SECRET=introspection-client-secret",
+                "hardening.auth.issuers[0].issuer-uri=http://127.0.0.1:9/issuer",
+                "hardening.auth.issuers[0].audiences=orders-api",
+                "hardening.auth.issuers[0].token-type=${OIDC_TOKEN_TYPE:any}",
+                "hardening.auth.issuers[1].issuer-uri=http://127.0.0.1:9/other",
+                "hardening.auth.issuers[1].audiences=orders-api",
+                "hardening.auth.issuers[1].introspection.uri=http://127.0.0.1:9/introspect",
+                "hardening.auth.issuers[1].introspection.client-id=${OIDC_CLIENT_ID:}",
+                "hardening.auth.issuers[1].introspection.client-secret=${OIDC_CLIENT_SECRET:}").run(ctx -> {
+                    assertThat(ctx).hasFailed();
+                    StartupRefusedException refused = find(ctx.getStartupFailure());
+                    assertThat(refused.report().lines()).filteredOn(l -> l.finding().id().equals("HS-C001"))
+                            .extracting(l -> l.finding().subject())
+                            .containsExactlyInAnyOrder("hardening.auth.issuers[0].token-type (OIDC_TOKEN_TYPE)",
+                                    "hardening.auth.issuers[1].introspection.client-id (OIDC_CLIENT_ID)");
+                    assertThat(refused.report().renderTable()).doesNotContain("introspection-client-secret");
+                });
+    }
+
     private static StartupRefusedException find(Throwable t) {
         for (Throwable x = t; x != null; x = x.getCause()) {
             if (x instanceof StartupRefusedException) {

@@ -7,7 +7,9 @@ import dev.hardening.config.Secret;
 import dev.hardening.ratelimit.DedupStore;
 import dev.hardening.ratelimit.RateLimiting;
 import dev.hardening.ratelimit.TrustedProxies;
+import dev.hardening.ratelimit.redis.RedisBackend;
 import dev.hardening.spring.internal.DpopFilter;
+import dev.hardening.spring.internal.PropertyVariables;
 import dev.hardening.spring.internal.StarterInstrumentation;
 import java.util.Optional;
 import org.springframework.beans.factory.ObjectProvider;
@@ -70,7 +72,14 @@ public final class HardeningAuthAutoConfiguration {
     /** The issuer of a verifier with no usable issuer: matches no token. */
     private static final String UNUSABLE_ISSUER = "urn:hardening:no-usable-issuer";
 
+    /** Id of the PASS line naming the token-type policy in force for each issuer. */
+    public static final String TOKEN_TYPE_ID = "HS-A001";
+    /** An issuer's properties, most specific first, that a problem message may name ({@code .token-type:}). */
+    private static final List<String> ISSUER_PROPERTIES = List.of("introspection.client-secret",
+            "introspection.client-id", "introspection.uri", "token-type", "issuer-uri", "jwk-set-uri", "audiences");
+
     private final List<dev.hardening.config.Finding> issuerProblems = new ArrayList<>();
+    private final List<dev.hardening.config.Finding> issuerPolicies = new ArrayList<>();
 
     /** Created by Spring. */
     public HardeningAuthAutoConfiguration() {
@@ -121,13 +130,16 @@ public final class HardeningAuthAutoConfiguration {
                             + "(expected: at most one issuer introspects opaque tokens)");
                 }
                 builder.issuer(policy);
+                issuerPolicies.add(tokenTypeFinding(PropertyVariables.describe(environment, subject + ".token-type"),
+                        policy.profile() == TokenProfile.RFC9068_ACCESS_TOKEN));
                 if (introspection.isPresent()) {
                     builder.introspection(introspection.get());
                     introspecting = true;
                 }
                 usable++;
             } catch (RuntimeException e) {
-                issuerProblems.add(StarterCheck.propertyError(subject, String.valueOf(e.getMessage()),
+                issuerProblems.add(StarterCheck.propertyError(faultyProperty(environment, subject, e.getMessage()),
+                        String.valueOf(e.getMessage()),
                         "issuer-uri (the exact iss), audiences (at least one), token-type any or at+jwt, https URLs, "
                                 + "introspection uri with client-id and client-secret"));
             }
@@ -160,6 +172,17 @@ public final class HardeningAuthAutoConfiguration {
             return Optional.empty();
         }
         DedupStore seen = rateLimiting.dedupStore("dpop", DpopPolicy.defaults().replayTtl());
+        if (rateLimiting.shared().get() instanceof RedisBackend redis) {
+            // Fails closed while Redis is disconnected: the store would answer from this process's
+            // memory alone, and a proof used here could be replayed on another replica. The verifier
+            // answers 401 invalid_dpop_proof; Bearer requests are unaffected.
+            return Optional.of(DpopPolicy.builder().replayCheck(id -> {
+                if (!redis.isConnected()) {
+                    throw new IllegalStateException("DPoP replay store unavailable: Redis is not connected");
+                }
+                return seen.markIfFirst(id);
+            }).build());
+        }
         return Optional.of(DpopPolicy.builder().replayCheck(seen::markIfFirst).build());
     }
 
@@ -229,7 +252,38 @@ public final class HardeningAuthAutoConfiguration {
     @Bean
     @ConditionalOnBean(TokenVerifier.class)
     public StartupCheck hardeningAuthCheck(TokenVerifier verifier) {
-        return env -> new ArrayList<>(issuerProblems);
+        return env -> {
+            List<dev.hardening.config.Finding> all = new ArrayList<>(issuerProblems);
+            all.addAll(issuerPolicies);
+            return all;
+        };
+    }
+
+    /**
+     * @return the PASS line showing an issuer's token-type policy (SAMPLE.md: the report shows the
+     *     policy in force), with the variable it was mapped from when there is one
+     */
+    private static dev.hardening.config.Finding tokenTypeFinding(String property, boolean rfc9068) {
+        return rfc9068
+                ? dev.hardening.config.Finding.pass(TOKEN_TYPE_ID, "token type", property,
+                        "at+jwt: only RFC 9068 access tokens (typ at+jwt) are accepted", "")
+                : dev.hardening.config.Finding.pass(TOKEN_TYPE_ID, "token type", property,
+                        "any: typ absent, JWT or at+jwt accepted (an ID token for this audience passes as an access token)",
+                        "token-type: at+jwt once the identity provider issues RFC 9068 access tokens");
+    }
+
+    /**
+     * @return the issuer's property a problem message names ({@code hardening.auth.issuers[0].token-type}),
+     *     with the variable it was mapped from, else the issuer's prefix
+     */
+    static String faultyProperty(Environment environment, String subject, String message) {
+        String m = String.valueOf(message);
+        for (String suffix : ISSUER_PROPERTIES) {
+            if (m.contains("." + suffix + ":")) {
+                return PropertyVariables.describe(environment, subject + "." + suffix);
+            }
+        }
+        return subject;
     }
 
     /**

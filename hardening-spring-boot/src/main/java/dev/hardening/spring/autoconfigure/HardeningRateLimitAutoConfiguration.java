@@ -65,6 +65,10 @@ public final class HardeningRateLimitAutoConfiguration {
     public static final String LIMITER_NAME = "api";
 
     private static final String PREFIX = "hardening.rate-limit.";
+    /** The longest wait at startup for the limiter's Redis (as the JDK sample's). */
+    private static final java.time.Duration REDIS_AT_BOOT = java.time.Duration.ofSeconds(5);
+    private static final org.slf4j.Logger LOG =
+            org.slf4j.LoggerFactory.getLogger(HardeningRateLimitAutoConfiguration.class);
     private static final String LETTUCE_FACTORY =
             "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory";
 
@@ -122,8 +126,28 @@ public final class HardeningRateLimitAutoConfiguration {
             }
         }
         RateLimiting built = b.build();
+        awaitRedis(built);
         instrumentation.getIfAvailable(() -> StarterInstrumentation.NONE).rateLimiting(built, LIMITER_NAME);
         return built;
+    }
+
+    /**
+     * Waits, at most {@link #REDIS_AT_BOOT}, for the limiter's Redis, so that the first requests
+     * already share rate limits, webhook ids and DPoP proof ids across replicas; a Redis still down
+     * then is logged and the service starts anyway (fallback, DPoP refused until it connects).
+     */
+    private static void awaitRedis(RateLimiting built) {
+        if (built.shared().isEmpty() || !(built.shared().get() instanceof RedisBackend redis)) {
+            return;
+        }
+        try {
+            if (!redis.awaitConnected(REDIS_AT_BOOT)) {
+                LOG.warn("{}: not connected within {} s; rate limits use the fallback and DPoP-bound requests are "
+                        + "refused until it is", redis.description(), REDIS_AT_BOOT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Optional<SharedBackend> shared(HardeningProperties.RateLimit p, ListableBeanFactory beans) {
