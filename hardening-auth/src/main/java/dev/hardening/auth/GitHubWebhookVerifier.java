@@ -30,6 +30,10 @@ public final class GitHubWebhookVerifier implements WebhookVerifier {
 
     /** The header GitHub signs with. */
     public static final String HEADER = "X-Hub-Signature-256";
+    /** The header carrying GitHub's delivery id, the key for deduplicating redeliveries. */
+    public static final String DELIVERY_HEADER = "X-GitHub-Delivery";
+    /** The longest delivery id {@link #deliveryId} accepts, in characters. */
+    public static final int MAX_DELIVERY_ID_CHARS = 128;
 
     private final String settingName;
     private final Supplier<Optional<Secret>> secret;
@@ -88,6 +92,32 @@ public final class GitHubWebhookVerifier implements WebhookVerifier {
         if (!Hmac.matchesAny(Hmac.candidates(current.get(), previous), List.of(presented), body)) {
             throw new WebhookRejectedException(WebhookRejection.BAD_SIGNATURE, "signature does not match the body");
         }
+    }
+
+    /**
+     * The delivery id of a request, from every value of its {@value #DELIVERY_HEADER} header: one
+     * value of 1 to {@value #MAX_DELIVERY_ID_CHARS} visible ASCII characters (surrounding blanks
+     * removed). Anything else (absent, repeated, empty, blank, over-long, control or non-ASCII
+     * characters) is refused here, so that it never reaches a dedup store. Stateless and thread-safe.
+     *
+     * @param headerValues the header's values, {@code null} or empty when it is absent
+     * @return the id, or empty when the request has no usable one (answer 400)
+     */
+    public static Optional<String> deliveryId(List<String> headerValues) {
+        if (headerValues == null || headerValues.size() != 1 || headerValues.get(0) == null) {
+            return Optional.empty();
+        }
+        String id = headerValues.get(0).strip();
+        if (id.isEmpty() || id.length() > MAX_DELIVERY_ID_CHARS) {
+            return Optional.empty();
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(id);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.hardening.spring.internal;
 
+import dev.hardening.auth.GitHubWebhookVerifier;
 import dev.hardening.auth.WebhookRejectedException;
 import dev.hardening.auth.WebhookRejection;
 import dev.hardening.auth.WebhookVerifier;
@@ -40,7 +41,7 @@ public final class GitHubWebhookFilter extends OncePerRequestFilter {
     /** Largest accepted body: 1 MiB. */
     public static final int MAX_BODY_BYTES = 1024 * 1024;
     /** Longest accepted delivery id (GitHub sends a 36-character GUID). */
-    public static final int MAX_DELIVERY_ID_CHARS = 128;
+    public static final int MAX_DELIVERY_ID_CHARS = GitHubWebhookVerifier.MAX_DELIVERY_ID_CHARS;
 
     private static final Logger LOG = LoggerFactory.getLogger(GitHubWebhookFilter.class);
 
@@ -123,21 +124,7 @@ public final class GitHubWebhookFilter extends OncePerRequestFilter {
     }
 
     static Optional<String> deliveryId(HttpServletRequest request) {
-        List<String> values = Collections.list(request.getHeaders("X-GitHub-Delivery"));
-        if (values.size() != 1) {
-            return Optional.empty();
-        }
-        String id = values.get(0).strip();
-        if (id.isEmpty() || id.length() > MAX_DELIVERY_ID_CHARS) {
-            return Optional.empty();
-        }
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            if (c < 0x21 || c > 0x7e) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(id);
+        return GitHubWebhookVerifier.deliveryId(Collections.list(request.getHeaders(GitHubWebhookVerifier.DELIVERY_HEADER)));
     }
 
     private static byte[] read(InputStream in) throws IOException {

@@ -1,5 +1,6 @@
 package dev.hardening.samples.service;
 
+import dev.hardening.auth.GitHubWebhookVerifier;
 import com.sun.net.httpserver.HttpExchange;
 import dev.hardening.auth.VerifiedToken;
 import dev.hardening.auth.dev.DevIssuer;
@@ -22,7 +23,7 @@ final class Routes {
     static final int MAX_WORK_MS = 60_000;
 
     /** The longest accepted {@code X-GitHub-Delivery} id (GitHub sends a 36-character GUID). */
-    static final int MAX_DELIVERY_ID_CHARS = 128;
+    static final int MAX_DELIVERY_ID_CHARS = GitHubWebhookVerifier.MAX_DELIVERY_ID_CHARS;
 
     private final DedupStore deliveries;
     private final Optional<DevIssuer> devIssuer;
@@ -121,21 +122,7 @@ final class Routes {
      * characters; anything else is refused before it reaches the dedup store.
      */
     static Optional<String> deliveryId(HttpExchange ex) {
-        List<String> values = ex.getRequestHeaders().get("X-GitHub-Delivery");
-        if (values == null || values.size() != 1) {
-            return Optional.empty();
-        }
-        String id = values.get(0).strip();
-        if (id.isEmpty() || id.length() > MAX_DELIVERY_ID_CHARS) {
-            return Optional.empty();
-        }
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            if (c < 0x21 || c > 0x7e) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(id);
+        return GitHubWebhookVerifier.deliveryId(ex.getRequestHeaders().get(GitHubWebhookVerifier.DELIVERY_HEADER));
     }
 
     private static void process(byte[] body) {
