@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -150,6 +151,7 @@ public final class LoadTool {
         LongAdder refused = new LongAdder();
         AtomicLong lastAnswer = new AtomicLong(now());
         String request = get(base, "/livez", "");
+        AtomicLong sigtermAt = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
             Thread t = new Thread(() -> {
@@ -166,6 +168,7 @@ public final class LoadTool {
                         continue;
                     }
                     int n = 0;
+                    long connectedAt = now();
                     try (c) {
                         while (running.get()) {
                             long t0 = now();
@@ -188,9 +191,11 @@ public final class LoadTool {
                             refused.increment();
                         } else {
                             (n == 0 ? freshResets : resets).increment();
+                            noteReset(n, e, sigtermAt, connectedAt);
                         }
                     } catch (IOException e) {
                         (n == 0 ? freshResets : resets).increment();
+                        noteReset(n, e, sigtermAt, connectedAt);
                     }
                 }
                 samples.addAll(mine);
@@ -202,6 +207,7 @@ public final class LoadTool {
         if (pid > 0) {
             TimeUnit.SECONDS.sleep(secondsBefore);
             long before = ok.sum();
+            sigtermAt.set(now());
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
             System.out.printf("SIGTERM after %d s and %d answers%n", secondsBefore, before);
             for (Thread t : threads) {
@@ -226,6 +232,18 @@ public final class LoadTool {
         System.out.printf("  answered 200: %d, 503: %d; resets on answered connections: %d, resets before a"
                 + " connection's first answer: %d, bare closes: %d, connects refused: %d%n",
                 ok.sum(), status503.sum(), resets.sum(), freshResets.sum(), bareCloses.sum(), refused.sum());
+    }
+
+    private static final AtomicInteger RESETS_NOTED = new AtomicInteger();
+
+    /** Prints when (relative to SIGTERM) a request got no answer, and how: the first few only. */
+    private static void noteReset(int n, IOException e, AtomicLong sigtermAt, long connectedAt) {
+        if (RESETS_NOTED.incrementAndGet() <= 5) {
+            long at = sigtermAt.get();
+            System.out.printf("  no answer (%s request on its connection) %s, connected %s: %s%n", n == 0 ? "first" : "a later",
+                    at == 0 ? "before SIGTERM" : String.format("%.1f ms after SIGTERM", (now() - at) / 1e6),
+                    at == 0 ? "before SIGTERM" : String.format("%.1f ms after SIGTERM", (connectedAt - at) / 1e6), e);
+        }
     }
 
     private static double p(long[] sorted, int pct) {

@@ -111,8 +111,9 @@ final class ReadGuard extends Handler.Wrapper {
         }
 
         /** @return whether a request is being read or handled, or the connection became idle only just now */
-        synchronized boolean busy(long now, long lingerNanos) {
-            return inRequest || connection.getBytesIn() > mark || now - idleSince < lingerNanos;
+        synchronized boolean busy(long now, long lingerNanos, long firstRequestNanos) {
+            long wait = connection.getMessagesIn() == 0 ? firstRequestNanos : lingerNanos;
+            return inRequest || connection.getBytesIn() > mark || now - idleSince < wait;
         }
 
         private void schedule(long nanos) {
@@ -164,12 +165,15 @@ final class ReadGuard extends Handler.Wrapper {
 
     /**
      * @param lingerNanos how long a connection must have been idle to count as quiet
-     * @return whether no open connection has a request in progress or only just finished one
+     * @param firstRequestNanos how long a connection that has not sent a request yet (a client that
+     *     has just connected) is waited for, from when it opened
+     * @return whether no open connection has a request in progress, only just finished one, or is
+     *     new and still expected to send its first
      */
-    boolean quiet(long lingerNanos) {
+    boolean quiet(long lingerNanos, long firstRequestNanos) {
         long now = time.nanoTime();
         for (HeadWatch w : watches.values()) {
-            if (!w.closed && w.busy(now, lingerNanos)) {
+            if (!w.closed && w.busy(now, lingerNanos, firstRequestNanos)) {
                 return false;
             }
         }

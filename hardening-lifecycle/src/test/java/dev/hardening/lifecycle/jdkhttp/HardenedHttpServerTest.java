@@ -10,8 +10,10 @@ import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.Finding;
 import dev.hardening.config.FindingStatus;
 import dev.hardening.lifecycle.Health;
+import dev.hardening.testkit.FakeTime;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -285,24 +287,49 @@ class HardenedHttpServerTest {
                 stopped.countDown();
             });
             stopper.start();
-            // the listener closes: poll with a deadline until a new connection is refused
+            // the listener closes while a request is still in flight: poll with a deadline until a
+            // new connection is refused (not merely left unaccepted in the kernel's queue, which a
+            // close deferred by the selector used to do until the last request had ended)
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             boolean refused = false;
             while (!refused && System.nanoTime() < deadline) {
                 try {
                     RawHttp.connect(port).close();
-                } catch (IOException e) {
-                    // refused, or reset while the listener closed under the handshake: not accepted either way
+                } catch (ConnectException e) {
                     refused = true;
                 }
             }
-            assertThat(refused).as("new connections refused after stop").isTrue();
+            assertThat(refused).as("new connections refused after stop, while a request is in flight").isTrue();
             assertThat(idle.send("GET /livez HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).as("open connection answered").isEqualTo(200);
             assertThat(stopped.getCount()).isEqualTo(1);
             release.countDown();
             assertThat(holding.read().status()).isEqualTo(200);
             assertThat(stopped.await(10, TimeUnit.SECONDS)).as("stop returns once nothing is in flight").isTrue();
             assertThat(idle.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void aConnectionOpenedAsTheListenerClosesIsWaitedForUntilItsFirstRequest() throws Exception {
+        FakeTime clock = FakeTime.create();
+        HardenedHttpServer s = start(HardenedHttpServer.builder(ANY_PORT).timeSource(clock));
+        try (RawHttp fresh = RawHttp.connect(port(s)); RawHttp used = RawHttp.connect(port(s))) {
+            assertThat(used.send("GET /livez HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread stopper = new Thread(() -> {
+                s.stop(0);
+                stopped.countDown();
+            });
+            stopper.start();
+            // well past the 200 ms linger that closes a connection which has answered, within the
+            // one second that a connection which has not sent its first request yet is given
+            clock.advance(Duration.ofMillis(600));
+            assertThat(stopped.await(200, TimeUnit.MILLISECONDS)).as("stop still waits for the fresh connection").isFalse();
+            assertThat(fresh.send("GET /livez HTTP/1.1\r\nHost: x\r\n\r\n").read().status())
+                    .as("the late first request is answered, not reset").isEqualTo(200);
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(stopped.await(10, TimeUnit.SECONDS)).as("stop returns within its grace").isTrue();
+            assertThat(used.closedByServer()).isTrue();
         }
     }
 
