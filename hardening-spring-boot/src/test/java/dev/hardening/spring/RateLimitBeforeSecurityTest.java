@@ -168,9 +168,9 @@ class RateLimitBeforeSecurityTest {
         assertThat(count("hardening.auth.token.verifications", "outcome", "accepted")).isEqualTo(4);
         assertThat(count("hardening.auth.token.verifications", "outcome", "rejected")).isEqualTo(4);
         assertThat(count("hardening.auth.token.rejections", "reason", "wrong_audience")).isEqualTo(2);
-        assertThat(count("hardening.ratelimit.decisions", "limiter", "api", "outcome", "allowed"))
+        assertThat(count("hardening.ratelimit.decisions", "limiter", "api", "outcome", "allowed", "source", "local"))
                 .as("address 2, alice 2, bob 1").isEqualTo(5);
-        assertThat(count("hardening.ratelimit.decisions", "limiter", "api", "outcome", "denied"))
+        assertThat(count("hardening.ratelimit.decisions", "limiter", "api", "outcome", "denied", "source", "local"))
                 .as("address 4, alice 1").isEqualTo(5);
     }
 

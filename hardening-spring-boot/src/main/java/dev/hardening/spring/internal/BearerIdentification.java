@@ -72,8 +72,11 @@ public final class BearerIdentification {
             @Override
             public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
                     throws IOException, ServletException {
-                try (RequestVerification.Opened scope = RequestVerification.open()) {
+                RequestVerification.Opened scope = RequestVerification.open();
+                try {
                     limiter.doFilter(request, response, chain);
+                } finally {
+                    scope.close();
                 }
             }
         };
