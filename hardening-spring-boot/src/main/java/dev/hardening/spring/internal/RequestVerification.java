@@ -42,7 +42,7 @@ public final class RequestVerification {
 
     /**
      * Opens an empty scope on this thread until the returned handle is closed (then the previous
-     * scope, if any, is restored). Use it in try-with-resources around the rest of the request's
+     * scope, if any, is restored). Close it in a {@code finally} block around the rest of the request's
      * filters.
      *
      * @return the handle that closes the scope
