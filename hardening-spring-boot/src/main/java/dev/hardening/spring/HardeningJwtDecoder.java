@@ -1,6 +1,7 @@
 package dev.hardening.spring;
 
 import dev.hardening.spring.internal.DpopProven;
+import dev.hardening.spring.internal.RequestVerification;
 import dev.hardening.auth.TokenRejectedException;
 import dev.hardening.auth.TokenVerifier;
 import dev.hardening.auth.VerifiedToken;
@@ -36,6 +37,12 @@ import org.springframework.security.oauth2.jwt.MappedJwtClaimSetConverter;
  * to {@code Instant}, {@code aud} to a list), so Spring's default authority mapping turns
  * {@code scope}/{@code scp} into {@code SCOPE_…} authorities.
  *
+ * <p>One verification per request: when the starter's rate limit filter, which runs before Spring
+ * Security and keys each request by its verified subject, has already asked this decoder for a
+ * token during the same request, the decoder answers Spring Security from that outcome (the same
+ * {@code Jwt}, or the same rejection) instead of verifying the token a second time. Any other
+ * call verifies.
+ *
  * <p>Thread-safe (the verifier is).
  */
 public final class HardeningJwtDecoder implements JwtDecoder {
@@ -70,8 +77,18 @@ public final class HardeningJwtDecoder implements JwtDecoder {
         if (token == null) {
             throw new BadJwtException("missing");
         }
+        java.util.Optional<RequestVerification.Outcome> recorded = RequestVerification.recorded(this, token);
+        if (recorded.isPresent()) {
+            // verified earlier in this request (the rate limit filter asked first): not verified again
+            if (recorded.get().rejected().isPresent()) {
+                throw rejection(recorded.get().rejected().get());
+            }
+            VerifiedToken verified = recorded.get().verified().orElseThrow();
+            return toJwt(token, verified, DpopProven.verifiedOnThisThread(token).isPresent());
+        }
         java.util.Optional<VerifiedToken> proven = DpopProven.verifiedOnThisThread(token);
         if (proven.isPresent()) {
+            RequestVerification.record(this, token, proven.get());
             // Spring Security 7's Bearer filter refuses any Authentication whose claims carry cnf.jkt:
             // the proof was checked by the starter's DPoP filter, so the binding is not handed on.
             return toJwt(token, proven.get(), true);
@@ -80,12 +97,18 @@ public final class HardeningJwtDecoder implements JwtDecoder {
         try {
             verified = verifier.verify(token);
         } catch (TokenRejectedException e) {
-            if (e.reason().status() == 503) {
-                throw new KeysUnavailableJwtException(e);
-            }
-            throw new BadJwtException(e.reason().code(), e);
+            RequestVerification.record(this, token, e);
+            throw rejection(e);
         }
+        RequestVerification.record(this, token, verified);
         return toJwt(token, verified);
+    }
+
+    private static JwtException rejection(TokenRejectedException e) {
+        if (e.reason().status() == 503) {
+            return new KeysUnavailableJwtException(e);
+        }
+        return new BadJwtException(e.reason().code(), e);
     }
 
     static Jwt toJwt(String token, VerifiedToken verified) {

@@ -142,7 +142,8 @@ class MetricsTest {
         assertThat(count("hardening.auth.jwks.events", "type", "fetch_succeeded")).isEqualTo(1);
         assertThat(count("hardening.auth.jwks.state", "issuer", ISSUER.issuer, "state", "fresh")).isEqualTo(1);
 
-        assertThat(count("hardening.ratelimit.decisions", "limiter", "api", "outcome", "allowed", "source", "local")).isEqualTo(2);
+        assertThat(count("hardening.ratelimit.decisions", "limiter", "api", "outcome", "allowed", "source", "local"))
+                .as("alice twice and the rejected token, keyed by address before Spring Security answered").isEqualTo(3);
         assertThat(count("hardening.ratelimit.decisions", "limiter", "api", "outcome", "denied", "source", "local")).isEqualTo(1);
         assertThat(count("hardening.ratelimit.breaker.state", "limiter", "api", "state", "none")).isEqualTo(1);
         assertThat(count("hardening.ratelimit.fallback.activations", "limiter", "api")).isZero();

@@ -12,10 +12,13 @@ import dev.hardening.ratelimit.TrustedProxies;
 import dev.hardening.ratelimit.redis.RedisBackend;
 import dev.hardening.ratelimit.servlet.RateLimitServletFilter;
 import dev.hardening.ratelimit.servlet.RequestKeyResolver;
+import dev.hardening.spring.HardeningJwtDecoder;
 import dev.hardening.spring.HardeningProperties;
+import dev.hardening.spring.internal.BearerIdentification;
 import dev.hardening.spring.internal.PathMatchingFilter;
 import dev.hardening.spring.internal.SpringDataRedis;
 import dev.hardening.spring.internal.StarterCheck;
+import jakarta.servlet.Filter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -36,10 +39,28 @@ import org.springframework.util.ClassUtils;
 /**
  * Rate limits for the configured path patterns ({@code hardening.rate-limit.paths}, default
  * {@code /api/**}) through hardening-ratelimit's {@link RateLimiting} and
- * {@link RateLimitServletFilter}: keyed by the authenticated principal (the filter runs just after
- * Spring Security), else the client address behind the trusted proxies; over the limit a 429 with
- * {@code Retry-After}, {@code RateLimit} / {@code RateLimit-Policy} and a problem body, exactly as the
- * other adapters answer.
+ * {@link RateLimitServletFilter}; over the limit a 429 with {@code Retry-After},
+ * {@code RateLimit} / {@code RateLimit-Policy} and a problem body, exactly as the other adapters
+ * answer. Where the filter runs and how it keys a request:
+ * <ul>
+ *   <li>when the {@code JwtDecoder} bean is the starter's {@link HardeningJwtDecoder} (its own, or
+ *       one the application built with {@code HardeningJwtDecoder.of}): <b>before</b> Spring
+ *       Security ({@link #FILTER_ORDER}), as the JDK sample identifies, limits, then requires. A
+ *       bearer token, read as Spring Security reads it, is verified by that decoder and the request
+ *       keyed by its subject ({@code sub:…}); without a token, or with one that is malformed or
+ *       rejected, by the client address behind the trusted proxies. So an anonymous or
+ *       badly-authenticated caller over the limit gets 429, not Spring Security's 401. The outcome
+ *       stays with the request, and the decoder answers Spring Security's call for the same token
+ *       from it: one verification per request. A DPoP request is verified with its proof by the
+ *       DPoP filter just before this one and keyed by its subject too; a DPoP request that filter
+ *       refuses (401) is answered before it is counted;</li>
+ *   <li>otherwise (the application's own {@code JwtDecoder}, another authentication, or none):
+ *       just <b>after</b> Spring Security ({@link #AFTER_SECURITY_FILTER_ORDER}), keyed by Spring
+ *       Security's authenticated principal ({@code sub:<name>}), else the client address. The
+ *       starter cannot know who the caller is before a decoder it does not own has run, and keying
+ *       every authenticated caller by address would put all users behind one gateway or NAT in one
+ *       bucket; the price is that requests Spring Security refuses (401) are not counted.</li>
+ * </ul>
  *
  * <p>Where the counts live: {@code hardening.rate-limit.redis-uri} when set; otherwise the server of
  * the application's Spring Data Redis {@code LettuceConnectionFactory} when there is one (the limiter
@@ -58,8 +79,17 @@ import org.springframework.util.ClassUtils;
 @EnableConfigurationProperties(HardeningProperties.class)
 public final class HardeningRateLimitAutoConfiguration {
 
-    /** Order of the rate limit filter: just after Spring Security's filter (-100), so the principal is known. */
-    public static final int FILTER_ORDER = -90;
+    /**
+     * Order of the rate limit filter when the starter's decoder is in use: just before Spring
+     * Security's filter (-100), after the DPoP filter (-102).
+     */
+    public static final int FILTER_ORDER = -101;
+
+    /**
+     * Order of the rate limit filter when the application's own {@code JwtDecoder} (or no decoder)
+     * is in use: just after Spring Security's filter (-100), so the principal is known.
+     */
+    public static final int AFTER_SECURITY_FILTER_ORDER = -90;
 
     /** The {@code limiter} tag of the starter's rate limiter's meters. */
     public static final String LIMITER_NAME = "api";
@@ -69,6 +99,9 @@ public final class HardeningRateLimitAutoConfiguration {
     private static final java.time.Duration REDIS_AT_BOOT = java.time.Duration.ofSeconds(5);
     private static final org.slf4j.Logger LOG =
             org.slf4j.LoggerFactory.getLogger(HardeningRateLimitAutoConfiguration.class);
+    private static final String BEARER_TOKEN_RESOLVER =
+            "org.springframework.security.oauth2.server.resource.web.BearerTokenResolver";
+    private static final String JWT_DECODER = "org.springframework.security.oauth2.jwt.JwtDecoder";
     private static final String LETTUCE_FACTORY =
             "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory";
 
@@ -215,19 +248,37 @@ public final class HardeningRateLimitAutoConfiguration {
     /**
      * @param properties   the starter's properties
      * @param rateLimiting the rate limiting in use
-     * @return the filter for {@code hardening.rate-limit.paths}, at {@link #FILTER_ORDER}
+     * @param beans        the application's beans (for the {@code JwtDecoder} and {@code BearerTokenResolver})
+     * @return the filter for {@code hardening.rate-limit.paths}: before Spring Security at
+     *     {@link #FILTER_ORDER}, keyed by the subject the starter's decoder verified, when that decoder
+     *     is in use; else after it at {@link #AFTER_SECURITY_FILTER_ORDER}, keyed by the principal
      */
     @Bean
     @ConditionalOnMissingBean(name = "hardeningRateLimitFilter")
     public FilterRegistrationBean<PathMatchingFilter> hardeningRateLimitFilter(HardeningProperties properties,
-                                                                               RateLimiting rateLimiting) {
-        RateLimitServletFilter filter = RateLimitServletFilter.builder(rateLimiting)
-                .keyResolver(RequestKeyResolver.principalOrClientAddress(rateLimiting.trustedProxies()))
-                .build();
+                                                                               RateLimiting rateLimiting,
+                                                                               ListableBeanFactory beans) {
+        RequestKeyResolver address = RequestKeyResolver.clientAddress(rateLimiting.trustedProxies());
+        Optional<BearerIdentification> identification =
+                ClassUtils.isPresent(BEARER_TOKEN_RESOLVER, HardeningRateLimitAutoConfiguration.class.getClassLoader())
+                        && ClassUtils.isPresent(JWT_DECODER, HardeningRateLimitAutoConfiguration.class.getClassLoader())
+                        ? BearerIdentification.find(beans) : Optional.empty();
+        Filter limiter;
+        int order;
+        if (identification.isPresent()) {
+            limiter = identification.get().around(RateLimitServletFilter.builder(rateLimiting)
+                    .keyResolver(identification.get().subjectOr(address)).build());
+            order = FILTER_ORDER;
+        } else {
+            limiter = RateLimitServletFilter.builder(rateLimiting)
+                    .keyResolver(RequestKeyResolver.principalOrClientAddress(rateLimiting.trustedProxies()))
+                    .build();
+            order = AFTER_SECURITY_FILTER_ORDER;
+        }
         FilterRegistrationBean<PathMatchingFilter> reg = new FilterRegistrationBean<>(
-                new PathMatchingFilter(properties.getRateLimit().getPaths(), filter));
+                new PathMatchingFilter(properties.getRateLimit().getPaths(), limiter));
         reg.setName("hardeningRateLimitFilter");
-        reg.setOrder(FILTER_ORDER);
+        reg.setOrder(order);
         return reg;
     }
 }
