@@ -578,7 +578,7 @@ public final class HardeningProperties {
     }
 
     /**
-     * @return whether embedded Tomcat answers the requests it rejects itself (malformed request
+     * @return whether embedded Tomcat or Jetty answers the requests it rejects itself (malformed request
      *     line or headers, headers too large, …) with a problem document instead of its HTML page (default true)
      */
     public boolean isProblemErrorPages() {
@@ -713,10 +713,12 @@ public final class HardeningProperties {
     /**
      * {@code hardening.server.*}: embedded Jetty reads each request body into memory as it arrives,
      * without holding a thread, before the application runs (so clients trickling bodies cannot hold
-     * the pool's threads). Not applied to Tomcat (see the README). Not thread-safe while binding.
+     * the pool's threads), and bounds how long a request head may take. Not applied to Tomcat (see
+     * the README). Not thread-safe while binding.
      */
     public static final class WebServer {
         private boolean readGuard = true;
+        private Duration headTimeout = Duration.ofSeconds(10);
         private Duration bodyTimeout = Duration.ofSeconds(30);
         private DataSize maxBody = DataSize.ofMegabytes(10);
         private int maxConcurrentBodyReads = 256;
@@ -725,7 +727,10 @@ public final class HardeningProperties {
         public WebServer() {
         }
 
-        /** @return whether embedded Jetty's bodies are read before the application runs (default true) */
+        /**
+         * @return whether embedded Jetty reads bodies before the application runs and bounds heads and
+         *     bodies in time (default true)
+         */
         public boolean isReadGuard() {
             return readGuard;
         }
@@ -733,6 +738,19 @@ public final class HardeningProperties {
         /** @param readGuard see {@link #isReadGuard()} */
         public void setReadGuard(boolean readGuard) {
             this.readGuard = readGuard;
+        }
+
+        /**
+         * @return how long a request head may take to arrive from its first byte; then 408 and the
+         *     connection closed, within twice this (default 10s)
+         */
+        public Duration getHeadTimeout() {
+            return headTimeout;
+        }
+
+        /** @param headTimeout see {@link #getHeadTimeout()} */
+        public void setHeadTimeout(Duration headTimeout) {
+            this.headTimeout = headTimeout;
         }
 
         /** @return how long a request body may take to arrive after its head; then 408 (default 30s) */

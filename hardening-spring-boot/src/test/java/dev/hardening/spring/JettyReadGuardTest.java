@@ -110,7 +110,7 @@ class JettyReadGuardTest {
 
     @Test
     void slowBodiesHoldNoThreadAndArriveWhole() throws Exception {
-        start(new JettyReadGuard(Duration.ofSeconds(60), 1024 * 1024, 256));
+        start(new JettyReadGuard(Duration.ofSeconds(60), Duration.ofSeconds(60), 1024 * 1024, 256));
         List<Socket> slow = new ArrayList<>();
         try {
             for (int i = 0; i < THREADS * 3; i++) {
@@ -161,7 +161,7 @@ class JettyReadGuardTest {
 
     @Test
     void aBodyNotCompleteInTimeIs408AndTheConnectionCloses() throws Exception {
-        start(new JettyReadGuard(Duration.ofMillis(200), 1024, 8));
+        start(new JettyReadGuard(Duration.ofSeconds(60), Duration.ofMillis(200), 1024, 8));
         try (Socket s = connect()) {
             String r = exchange(s, "POST /hook HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nab");
             assertThat(r).startsWith("HTTP/1.1 408").contains("Content-Type: application/problem+json")
@@ -170,8 +170,22 @@ class JettyReadGuardTest {
     }
 
     @Test
+    void aHeadNotCompleteInTimeIs408WhileAnIdleKeptAliveConnectionStaysOpen() throws Exception {
+        start(new JettyReadGuard(Duration.ofMillis(200), Duration.ofSeconds(60), 1024, 8));
+        try (Socket idle = connect(); Socket slow = connect()) {
+            // a complete request, then nothing: the head deadline leaves an idle connection alone
+            assertThat(exchange(idle, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
+            String r = exchange(slow, "GET /x HTTP/1.1\r\nHost: x\r\nX-Slow: a");
+            assertThat(r).startsWith("HTTP/1.1 408").contains("Content-Type: application/problem+json")
+                    .contains("Connection: close").contains("\"status\":408");
+            // the idle connection outlived the slow head's deadline and still serves
+            assertThat(exchange(idle, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
     void aBodyOverTheLimitIs413ByLengthOrAsItArrives() throws Exception {
-        start(new JettyReadGuard(Duration.ofSeconds(60), 8, 8));
+        start(new JettyReadGuard(Duration.ofSeconds(60), Duration.ofSeconds(60), 8, 8));
         try (Socket s = connect()) {
             assertThat(exchange(s, "POST /hook HTTP/1.1\r\nHost: x\r\nContent-Length: 9\r\n\r\n123456789"))
                     .startsWith("HTTP/1.1 413").contains("\"status\":413");
@@ -184,7 +198,7 @@ class JettyReadGuardTest {
 
     @Test
     void moreConcurrentBodiesThanAllowedAre503AndAMalformedBodyIs400() throws Exception {
-        start(new JettyReadGuard(Duration.ofSeconds(60), 1024, 1));
+        start(new JettyReadGuard(Duration.ofSeconds(60), Duration.ofSeconds(60), 1024, 1));
         try (Socket first = connect()) {
             first.getOutputStream().write("POST /hook HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab"
                     .getBytes(StandardCharsets.ISO_8859_1));
@@ -209,7 +223,7 @@ class JettyReadGuardTest {
 
     @Test
     void jettysOwnRejectionsAreProblemDocuments() throws Exception {
-        start(new JettyReadGuard(Duration.ofSeconds(60), 1024, 8));
+        start(new JettyReadGuard(Duration.ofSeconds(60), Duration.ofSeconds(60), 1024, 8));
         String[][] cases = {
             {"GET /x HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(64 * 1024) + "\r\n\r\n", "431"},
             {"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "400"},
