@@ -226,7 +226,8 @@ public final class JettyReadGuard extends Handler.Wrapper {
         long length = request.getLength();
         boolean body = length > 0 || (length < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
         if (!body) {
-            return super.handle(request, response, callback);
+            next(request, response, callback);
+            return true;
         }
         if (length > maxBodyBytes) {
             problem(request, response, callback, HttpStatus.PAYLOAD_TOO_LARGE_413);
