@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Every {@code hardening.*} property of the starter. Each has a safe default, so a service that
@@ -577,7 +578,7 @@ public final class HardeningProperties {
     }
 
     /**
-     * @return whether embedded Tomcat answers the requests it rejects itself (malformed request
+     * @return whether embedded Tomcat or Jetty answers the requests it rejects itself (malformed request
      *     line or headers, headers too large, …) with a problem document instead of its HTML page (default true)
      */
     public boolean isProblemErrorPages() {
@@ -699,4 +700,93 @@ public final class HardeningProperties {
     }
 
     // ---- end of the h-spring-sample block ----
+
+    // ---- h-spring-hostile: the embedded web server under hostile networks ----
+
+    private final WebServer server = new WebServer();
+
+    /** @return {@code hardening.server.*}: how embedded Jetty reads request bodies */
+    public WebServer getServer() {
+        return server;
+    }
+
+    /**
+     * {@code hardening.server.*}: embedded Jetty reads each request body into memory as it arrives,
+     * without holding a thread, before the application runs (so clients trickling bodies cannot hold
+     * the pool's threads), and bounds how long a request head may take. Not applied to Tomcat (see
+     * the README). Not thread-safe while binding.
+     */
+    public static final class WebServer {
+        private boolean readGuard = true;
+        private Duration headTimeout = Duration.ofSeconds(10);
+        private Duration bodyTimeout = Duration.ofSeconds(30);
+        private DataSize maxBody = DataSize.ofMegabytes(10);
+        private int maxConcurrentBodyReads = 256;
+
+        /** Creates the defaults. */
+        public WebServer() {
+        }
+
+        /**
+         * @return whether embedded Jetty reads bodies before the application runs and bounds heads and
+         *     bodies in time (default true)
+         */
+        public boolean isReadGuard() {
+            return readGuard;
+        }
+
+        /** @param readGuard see {@link #isReadGuard()} */
+        public void setReadGuard(boolean readGuard) {
+            this.readGuard = readGuard;
+        }
+
+        /**
+         * @return how long a request head may take to arrive from its first byte; then 408 and the
+         *     connection closed, within twice this (default 10s)
+         */
+        public Duration getHeadTimeout() {
+            return headTimeout;
+        }
+
+        /** @param headTimeout see {@link #getHeadTimeout()} */
+        public void setHeadTimeout(Duration headTimeout) {
+            this.headTimeout = headTimeout;
+        }
+
+        /** @return how long a request body may take to arrive after its head; then 408 (default 30s) */
+        public Duration getBodyTimeout() {
+            return bodyTimeout;
+        }
+
+        /** @param bodyTimeout see {@link #getBodyTimeout()} */
+        public void setBodyTimeout(Duration bodyTimeout) {
+            this.bodyTimeout = bodyTimeout;
+        }
+
+        /**
+         * @return the largest request body, held in memory until the application reads it; larger is
+         *     413 (default 10MB, Spring's multipart request limit). Memory is bounded by this times
+         *     {@link #getMaxConcurrentBodyReads()}
+         */
+        public DataSize getMaxBody() {
+            return maxBody;
+        }
+
+        /** @param maxBody see {@link #getMaxBody()} */
+        public void setMaxBody(DataSize maxBody) {
+            this.maxBody = maxBody;
+        }
+
+        /** @return request bodies read at once; beyond it 503 (default 256) */
+        public int getMaxConcurrentBodyReads() {
+            return maxConcurrentBodyReads;
+        }
+
+        /** @param maxConcurrentBodyReads see {@link #getMaxConcurrentBodyReads()} */
+        public void setMaxConcurrentBodyReads(int maxConcurrentBodyReads) {
+            this.maxConcurrentBodyReads = maxConcurrentBodyReads;
+        }
+    }
+
+    // ---- end of the h-spring-hostile block ----
 }

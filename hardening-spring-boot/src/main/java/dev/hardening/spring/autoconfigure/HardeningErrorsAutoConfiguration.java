@@ -1,5 +1,6 @@
 package dev.hardening.spring.autoconfigure;
 
+import dev.hardening.spring.internal.JettyProblemErrorHandler;
 import dev.hardening.spring.internal.ProblemErrorController;
 import dev.hardening.spring.internal.ProblemErrorReportValve;
 import org.apache.catalina.Lifecycle;
@@ -11,6 +12,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -22,7 +24,8 @@ import org.springframework.context.annotation.Configuration;
  * instead of Boot's {@code BasicErrorController} (which writes its own JSON with the path, or an HTML
  * page), and embedded Tomcat's own rejections — a malformed request line or header, a bad URI,
  * headers too large, an unsupported HTTP version — by {@link ProblemErrorReportValve} instead of
- * Tomcat's HTML page. On unless {@code hardening.problem-error-pages=false}; the controller backs off
+ * Tomcat's HTML page, and embedded Jetty's by {@link JettyProblemErrorHandler}. On unless
+ * {@code hardening.problem-error-pages=false}; the controller backs off
  * when the application defines its own {@code ErrorController}.
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
@@ -57,16 +60,33 @@ public final class HardeningErrorsAutoConfiguration {
                 }
             }));
         }
+
+        /**
+         * The host installs its error valve when it starts, before its contexts: replace it if it is
+         * there. (Here, not in the outer class: a method naming Tomcat's types there made the whole
+         * auto-configuration fail to load in an application without Tomcat.)
+         */
+        static void useProblemValve(StandardHost host) {
+            host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+            for (Valve valve : host.getPipeline().getValves()) {
+                if (valve instanceof ErrorReportValve && !(valve instanceof ProblemErrorReportValve)) {
+                    host.getPipeline().removeValve(valve);
+                    host.getPipeline().addValve(new ProblemErrorReportValve());
+                }
+            }
+        }
     }
 
-    /** The host installs its error valve when it starts, before its contexts: replace it if it is there. */
-    static void useProblemValve(StandardHost host) {
-        host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
-        for (Valve valve : host.getPipeline().getValves()) {
-            if (valve instanceof ErrorReportValve && !(valve instanceof ProblemErrorReportValve)) {
-                host.getPipeline().removeValve(valve);
-                host.getPipeline().addValve(new ProblemErrorReportValve());
-            }
+    /** Embedded Jetty's own error page. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.eclipse.jetty.server.Server",
+        "org.springframework.boot.jetty.servlet.JettyServletWebServerFactory"})
+    static class Jetty {
+        /** @return the customizer that sets the problem error handler on Jetty's server */
+        @Bean
+        @ConditionalOnMissingBean(name = "hardeningJettyProblemErrors")
+        WebServerFactoryCustomizer<JettyServletWebServerFactory> hardeningJettyProblemErrors() {
+            return factory -> factory.addServerCustomizers(server -> server.setErrorHandler(new JettyProblemErrorHandler()));
         }
     }
 }

@@ -69,9 +69,31 @@ class HostileNetworkIT {
                 int c = l.indexOf(':');
                 h.put(l.substring(0, c).trim().toLowerCase(Locale.ROOT), l.substring(c + 1).trim());
             }
+            if ("chunked".equalsIgnoreCase(h.get("transfer-encoding"))) {
+                h.put(":body", new String(chunked(), StandardCharsets.UTF_8));
+                return h;
+            }
             int length = Integer.parseInt(h.getOrDefault("content-length", "0"));
             h.put(":body", new String(in.readNBytes(length), StandardCharsets.UTF_8));
             return h;
+        }
+
+        /** A chunked body (RFC 9112 section 7.1), which HTTP/1.1 allows for any response. */
+        private byte[] chunked() throws IOException {
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            for (String size = line(); size != null; size = line()) {
+                int semi = size.indexOf(';');
+                int n = Integer.parseInt((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
+                if (n == 0) {
+                    for (String trailer = line(); trailer != null && !trailer.isEmpty(); trailer = line()) {
+                        // trailer fields: not used by the contract
+                    }
+                    break;
+                }
+                body.write(in.readNBytes(n));
+                line(); // the CRLF after the chunk
+            }
+            return body.toByteArray();
         }
 
         private String line() throws IOException {

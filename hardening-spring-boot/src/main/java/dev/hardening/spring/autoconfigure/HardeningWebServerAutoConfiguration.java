@@ -1,0 +1,91 @@
+package dev.hardening.spring.autoconfigure;
+
+import dev.hardening.config.Finding;
+import dev.hardening.spring.HardeningProperties;
+import dev.hardening.spring.internal.JettyReadGuard;
+import dev.hardening.spring.internal.StarterCheck;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The embedded web server under hostile networks. With embedded Jetty: request bodies read into
+ * memory as they arrive, without a thread, within {@code hardening.server.body-timeout}, before the
+ * application runs, and request heads (parsed by Jetty without a thread) complete within
+ * {@code hardening.server.head-timeout} ({@link JettyReadGuard}). The
+ * customizer bean {@code hardeningJettyReadGuard} backs off when the application defines a bean of
+ * that name, or with {@code hardening.server.read-guard=false}; an unusable value is an {@code HS-C001}
+ * line of the startup report. Tomcat gets nothing here: it cannot
+ * read a servlet's body without a thread (see the README).
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@EnableConfigurationProperties(HardeningProperties.class)
+public final class HardeningWebServerAutoConfiguration {
+
+    /** Created by Spring. */
+    public HardeningWebServerAutoConfiguration() {
+    }
+
+    /** Embedded Jetty. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.eclipse.jetty.server.Server",
+        "org.springframework.boot.jetty.servlet.JettyServletWebServerFactory"})
+    @ConditionalOnProperty(prefix = "hardening.server", name = "read-guard", matchIfMissing = true)
+    static class Jetty {
+        /**
+         * @param properties the starter's properties
+         * @return the customizer that wraps Jetty's handler in the read guard
+         */
+        @Bean
+        @ConditionalOnMissingBean(name = "hardeningJettyReadGuard")
+        WebServerFactoryCustomizer<JettyServletWebServerFactory> hardeningJettyReadGuard(HardeningProperties properties) {
+            HardeningProperties.WebServer s = properties.getServer();
+            if (!problems(s).isEmpty()) {
+                return factory -> { }; // the startup report names the property and refuses the start
+            }
+            return factory -> factory.addServerCustomizers(server -> new JettyReadGuard(s.getHeadTimeout(),
+                    s.getBodyTimeout(), s.getMaxBody().toBytes(), s.getMaxConcurrentBodyReads()).install(server));
+        }
+
+        /**
+         * @param properties the starter's properties
+         * @return {@code HS-C001} lines of the startup report for unusable {@code hardening.server.*} values
+         */
+        @Bean
+        StarterCheck hardeningWebServerCheck(HardeningProperties properties) {
+            return new StarterCheck(problems(properties.getServer()), List.of());
+        }
+    }
+
+    static List<Finding> problems(HardeningProperties.WebServer s) {
+        List<Finding> out = new ArrayList<>();
+        Duration h = s.getHeadTimeout();
+        if (h == null || h.isNegative() || h.isZero()) {
+            out.add(StarterCheck.propertyError("hardening.server.head-timeout", "not a positive duration", "e.g. 10s"));
+        }
+        Duration t = s.getBodyTimeout();
+        if (t == null || t.isNegative() || t.isZero()) {
+            out.add(StarterCheck.propertyError("hardening.server.body-timeout", "not a positive duration", "e.g. 30s"));
+        }
+        DataSize max = s.getMaxBody();
+        if (max == null || max.toBytes() <= 0 || max.toBytes() > Integer.MAX_VALUE - 8) {
+            out.add(StarterCheck.propertyError("hardening.server.max-body", "not between 1B and 2GB", "e.g. 10MB"));
+        }
+        if (s.getMaxConcurrentBodyReads() <= 0) {
+            out.add(StarterCheck.propertyError("hardening.server.max-concurrent-body-reads", "not positive", "e.g. 256"));
+        }
+        return out;
+    }
+}
