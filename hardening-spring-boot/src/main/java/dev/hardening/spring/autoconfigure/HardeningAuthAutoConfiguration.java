@@ -3,6 +3,7 @@ package dev.hardening.spring.autoconfigure;
 import dev.hardening.auth.DpopPolicy;
 import dev.hardening.auth.Introspection;
 import dev.hardening.auth.IssuerPolicy;
+import dev.hardening.config.ProblemCode;
 import dev.hardening.config.Secret;
 import dev.hardening.ratelimit.DedupStore;
 import dev.hardening.ratelimit.RateLimiting;
@@ -20,7 +21,6 @@ import dev.hardening.spring.HardeningJwtDecoder;
 import dev.hardening.spring.HardeningProperties;
 import dev.hardening.config.StartupCheck;
 import dev.hardening.spring.internal.AuthProblemFilter;
-import dev.hardening.spring.internal.StarterCheck;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,6 +122,11 @@ public final class HardeningAuthAutoConfiguration {
                 continue; // dev mode: an issuer mapped from an unset variable; the dev issuer stands in
             }
             String subject = properties.getAuth().getIssuers().isEmpty() ? SPRING_JWT : "hardening.auth.issuers[" + i + "]";
+            List<dev.hardening.config.Finding> missing = missing(environment, subject, issuers.get(i));
+            if (!missing.isEmpty()) {
+                issuerProblems.addAll(missing); // every missing setting at once, as hardening-config reports them
+                continue;
+            }
             try {
                 IssuerPolicy policy = policy(issuers.get(i));
                 Optional<Introspection> introspection = introspection(issuers.get(i), subject);
@@ -130,7 +135,7 @@ public final class HardeningAuthAutoConfiguration {
                             + "(expected: at most one issuer introspects opaque tokens)");
                 }
                 builder.issuer(policy);
-                issuerPolicies.add(tokenTypeFinding(PropertyVariables.describe(environment, subject + ".token-type"),
+                issuerPolicies.add(tokenTypeFinding(PropertyVariables.subject(environment, subject + ".token-type"),
                         policy.profile() == TokenProfile.RFC9068_ACCESS_TOKEN));
                 if (introspection.isPresent()) {
                     builder.introspection(introspection.get());
@@ -138,13 +143,15 @@ public final class HardeningAuthAutoConfiguration {
                 }
                 usable++;
             } catch (RuntimeException e) {
-                issuerProblems.add(StarterCheck.propertyError(faultyProperty(environment, subject, e.getMessage()),
+                String property = faultyProperty(subject, e.getMessage());
+                issuerProblems.add(PropertyVariables.problem(environment,
+                        property.equals(subject) ? ProblemCode.INVALID : ProblemCode.UNPARSABLE, property,
                         String.valueOf(e.getMessage()),
                         "issuer-uri (the exact iss), audiences (at least one), token-type any or at+jwt, https URLs, "
                                 + "introspection uri with client-id and client-secret"));
             }
         }
-        dpop(properties.getAuth().getDpop(), rateLimiting.getIfAvailable()).ifPresent(builder::dpop);
+        dpop(properties.getAuth().getDpop(), rateLimiting.getIfAvailable(), environment).ifPresent(builder::dpop);
         if (usable == 0) {
             builder.issuer(IssuerPolicy.jwksUri(UNUSABLE_ISSUER, URI.create("https://invalid.invalid/jwks"))
                     .audience(UNUSABLE_ISSUER).build());
@@ -161,11 +168,12 @@ public final class HardeningAuthAutoConfiguration {
      * @return the DPoP policy when proof ids go to Redis (the rate limiter's shared backend); empty
      *     for the verifier's default, a replay check in this process
      */
-    private Optional<DpopPolicy> dpop(HardeningProperties.Dpop dpop, RateLimiting rateLimiting) {
+    private Optional<DpopPolicy> dpop(HardeningProperties.Dpop dpop, RateLimiting rateLimiting, Environment environment) {
         String store = dpop.getReplayStore() == null ? "auto" : dpop.getReplayStore().strip().toLowerCase(Locale.ROOT);
         if (!store.equals("auto") && !store.equals("memory")) {
-            issuerProblems.add(StarterCheck.propertyError("hardening.auth.dpop.replay-store",
-                    "unknown value '" + (store.length() > 20 ? "(long value)" : store) + "'", "auto or memory"));
+            issuerProblems.add(PropertyVariables.problem(environment, ProblemCode.UNPARSABLE, "hardening.auth.dpop.replay-store",
+                    (store.length() > 20 ? "(long value)" : PropertyVariables.quote(store)) + " is not one of auto, memory",
+                    "write one of auto, memory"));
             return Optional.empty();
         }
         if (store.equals("memory") || rateLimiting == null || rateLimiting.shared().isEmpty()) {
@@ -214,6 +222,7 @@ public final class HardeningAuthAutoConfiguration {
      * @param properties   the starter's properties
      * @param verifier     the verifier (its DPoP policy and replay check)
      * @param rateLimiting the rate limiting, whose trusted proxies are the default
+     * @param environment  Spring's environment (the variables the properties were mapped from, for the report)
      * @return the filter verifying {@code Authorization: DPoP} requests before Spring Security, at
      *     {@link #DPOP_FILTER_ORDER}; off with {@code hardening.auth.dpop.enabled=false}
      */
@@ -223,15 +232,17 @@ public final class HardeningAuthAutoConfiguration {
     @ConditionalOnProperty(prefix = "hardening.auth.dpop", name = "enabled", matchIfMissing = true)
     @ConditionalOnMissingBean(name = "hardeningDpopFilter")
     public FilterRegistrationBean<DpopFilter> hardeningDpopFilter(HardeningProperties properties, TokenVerifier verifier,
-                                                                  ObjectProvider<RateLimiting> rateLimiting) {
+                                                                  ObjectProvider<RateLimiting> rateLimiting,
+                                                                  Environment environment) {
         String spec = properties.getAuth().getDpop().getTrustedProxies();
         TrustedProxies proxies = TrustedProxies.none();
         if (spec != null && !spec.isBlank()) {
             try {
                 proxies = TrustedProxies.parse(spec);
             } catch (RuntimeException e) {
-                issuerProblems.add(StarterCheck.propertyError("hardening.auth.dpop.trusted-proxies",
-                        String.valueOf(e.getMessage()), "comma-separated CIDRs such as 10.0.0.0/8"));
+                issuerProblems.add(PropertyVariables.problem(environment, ProblemCode.UNPARSABLE,
+                        "hardening.auth.dpop.trusted-proxies", String.valueOf(e.getMessage()),
+                        "write comma-separated CIDRs such as 10.0.0.0/8"));
             }
         } else {
             RateLimiting rl = rateLimiting.getIfAvailable();
@@ -247,7 +258,8 @@ public final class HardeningAuthAutoConfiguration {
 
     /**
      * @param verifier the verifier in use (built first, so its problems are known)
-     * @return the issuer problems ({@code HS-C001}) met while building the starter's verifier
+     * @return the issuer problems ({@code HC-E00x}, naming the variables the properties were mapped
+     *     from) met while building the starter's verifier
      */
     @Bean
     @ConditionalOnBean(TokenVerifier.class)
@@ -274,16 +286,50 @@ public final class HardeningAuthAutoConfiguration {
 
     /**
      * @return the issuer's property a problem message names ({@code hardening.auth.issuers[0].token-type}),
-     *     with the variable it was mapped from, else the issuer's prefix
+     *     else the issuer's prefix
      */
-    static String faultyProperty(Environment environment, String subject, String message) {
+    static String faultyProperty(String subject, String message) {
         String m = String.valueOf(message);
         for (String suffix : ISSUER_PROPERTIES) {
             if (m.contains("." + suffix + ":")) {
-                return PropertyVariables.describe(environment, subject + "." + suffix);
+                return subject + "." + suffix;
             }
         }
         return subject;
+    }
+
+    /**
+     * @return a line for each setting an issuer cannot do without ({@code HC-E001}: its issuer URI, an
+     *     audience, and the introspection client when introspection is on) or cannot read ({@code HC-E002}:
+     *     its token type), all at once
+     */
+    static List<dev.hardening.config.Finding> missing(Environment environment, String subject,
+                                                      HardeningProperties.Issuer issuer) {
+        List<dev.hardening.config.Finding> out = new ArrayList<>();
+        if (issuer.getIssuerUri() == null || issuer.getIssuerUri().isBlank()) {
+            out.add(PropertyVariables.missing(environment, subject + ".issuer-uri", "required setting"));
+        }
+        if (issuer.getAudiences().stream().allMatch(a -> a == null || a.isBlank())) {
+            out.add(PropertyVariables.missing(environment, subject + ".audiences", "required setting"));
+        }
+        String type = issuer.getTokenType() == null ? "any" : issuer.getTokenType().strip().toLowerCase(Locale.ROOT);
+        if (!type.equals("any") && !type.equals("at+jwt")) {
+            out.add(PropertyVariables.problem(environment, ProblemCode.UNPARSABLE, subject + ".token-type",
+                    PropertyVariables.quote(issuer.getTokenType().strip()) + " is not one of any, at+jwt",
+                    "write one of any, at+jwt"));
+        }
+        HardeningProperties.IssuerIntrospection i = issuer.getIntrospection();
+        if (i.getUri() != null && !i.getUri().isBlank()) {
+            if (i.getClientId() == null || i.getClientId().isBlank()) {
+                out.add(PropertyVariables.missing(environment, subject + ".introspection.client-id",
+                        "required setting (with introspection)"));
+            }
+            if (i.getClientSecret() == null || i.getClientSecret().isEmpty()) {
+                out.add(PropertyVariables.missing(environment, subject + ".introspection.client-secret",
+                        "required secret (with introspection)"));
+            }
+        }
+        return out;
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.StartupCheck;
 import dev.hardening.spring.HardeningProperties;
 import dev.hardening.spring.SpringDeployCheck;
+import dev.hardening.spring.internal.PropertyBindFailures;
 import dev.hardening.spring.internal.StartupReportEnforcer;
 import java.util.stream.Collectors;
 import dev.hardening.spring.internal.StarterInstrumentation;
@@ -38,6 +39,17 @@ public final class HardeningStartupAutoConfiguration {
         String value = properties.getEnvironment() != null ? properties.getEnvironment()
                 : environment.getProperty(AppEnvironment.VARIABLE);
         return AppEnvironment.fromAppEnv(value);
+    }
+
+    /**
+     * @param environment Spring's environment
+     * @return the advisor that turns a {@code hardening.*} value Spring cannot convert into a report
+     *     line ({@code HC-E002}) instead of a failed start; static, so that it exists before any
+     *     {@code @ConfigurationProperties} bean is bound
+     */
+    @Bean
+    public static PropertyBindFailures hardeningPropertyBindFailures(Environment environment) {
+        return new PropertyBindFailures(environment);
     }
 
     /**
