@@ -435,6 +435,7 @@ public final class HardeningProperties {
         private Duration drainTimeout;
         private boolean drainExecutors = true;
         private boolean watchdog = true;
+        private boolean handleSignals = true;
 
         /** Creates the defaults. */
         public Lifecycle() {
@@ -467,6 +468,20 @@ public final class HardeningProperties {
         /** @param watchdog see {@link #isWatchdog()} */
         public void setWatchdog(boolean watchdog) {
             this.watchdog = watchdog;
+        }
+
+        /**
+         * @return whether SIGTERM and SIGINT close the context on a thread of the starter's and end
+         *     the process with the drain's status (0 drained, 1 work cut) instead of the JVM's 143;
+         *     Boot's own shutdown hook still runs, finding the context closed (default true)
+         */
+        public boolean isHandleSignals() {
+            return handleSignals;
+        }
+
+        /** @param handleSignals see {@link #isHandleSignals()} */
+        public void setHandleSignals(boolean handleSignals) {
+            this.handleSignals = handleSignals;
         }
 
         /** @return whether the shutdown delay and its {@code Connection: close} filter are installed (default true) */

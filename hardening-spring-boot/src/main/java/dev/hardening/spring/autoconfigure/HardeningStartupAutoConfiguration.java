@@ -5,15 +5,19 @@ import dev.hardening.config.StartupCheck;
 import dev.hardening.spring.HardeningProperties;
 import dev.hardening.spring.SpringDeployCheck;
 import dev.hardening.spring.internal.PropertyBindFailures;
+import dev.hardening.spring.internal.TomcatLimitsCheck;
 import dev.hardening.spring.internal.StartupReportEnforcer;
 import java.util.stream.Collectors;
 import dev.hardening.spring.internal.StarterInstrumentation;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -79,5 +83,18 @@ public final class HardeningStartupAutoConfiguration {
                                                         ObjectProvider<StarterInstrumentation> instrumentation) {
         return new StartupReportEnforcer(environment, appEnvironment, checks.orderedStream().collect(Collectors.toList()),
                 instrumentation.getIfAvailable(() -> StarterInstrumentation.NONE));
+    }
+
+    /** {@code HL-H001}: embedded Tomcat's limits as its connectors run. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.apache.catalina.startup.Tomcat", "org.springframework.boot.tomcat.TomcatConnectorCustomizer"})
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    static class Tomcat {
+        /** @return the check, which Boot applies to each connector it builds as a connector customizer */
+        @Bean
+        @ConditionalOnMissingBean
+        TomcatLimitsCheck hardeningTomcatLimitsCheck() {
+            return new TomcatLimitsCheck();
+        }
     }
 }

@@ -26,13 +26,15 @@ import org.springframework.core.env.Environment;
  * for a boolean, {@code DRAIN_TIMEOUT=soon} for a duration) into a line of the startup report instead
  * of a failed start: the property keeps its default, and the report shows {@code HC-E002} with the
  * variable the property was mapped from ({@link PropertyVariables}), next to every other problem, so
- * that one boot lists them all. Only conversion failures under {@code hardening} are taken; every
- * other binding failure stays Spring's. The value is quoted only for booleans, numbers, durations and
+ * that one boot lists them all. Only conversion failures under {@code hardening} and of
+ * {@code server.port} are taken; every other binding failure stays Spring's. The value is quoted only for booleans, numbers, durations and
  * enums (never a string, which may be secret). Thread-safe.
  */
 public final class PropertyBindFailures implements ConfigurationPropertiesBindHandlerAdvisor, StartupCheck {
 
     private static final ConfigurationPropertyName ROOT = ConfigurationPropertyName.of("hardening");
+    /** Boot's own {@code server.port}: a value that is not a number is reported too (the report refuses the start). */
+    private static final ConfigurationPropertyName PORT = ConfigurationPropertyName.of("server.port");
 
     private final Environment environment;
     private final Map<String, Finding> failures = new LinkedHashMap<>();
@@ -50,7 +52,7 @@ public final class PropertyBindFailures implements ConfigurationPropertiesBindHa
             @Override
             public Object onFailure(ConfigurationPropertyName name, Bindable<?> target, BindContext context, Exception error)
                     throws Exception {
-                if (!ROOT.isAncestorOf(name) || !(error instanceof ConversionException)) {
+                if (!(ROOT.isAncestorOf(name) || PORT.equals(name)) || !(error instanceof ConversionException)) {
                     return super.onFailure(name, target, context, error);
                 }
                 record(name.toString(), target.getType().resolve(Object.class));

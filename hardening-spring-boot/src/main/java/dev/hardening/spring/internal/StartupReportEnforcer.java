@@ -94,10 +94,10 @@ public final class StartupReportEnforcer implements SmartInitializingSingleton {
         Map<String, String> out = new LinkedHashMap<>();
         // APP_ENV as the operator set it (the mode line quotes it), unless the mode came from elsewhere
         String appEnv = environment.getProperty(AppEnvironment.VARIABLE);
-        if (appEnv == null || AppEnvironment.fromAppEnv(appEnv) != appEnvironment) {
+        if (AppEnvironment.fromAppEnv(appEnv) != appEnvironment) {
             appEnv = appEnvironment.name().toLowerCase(java.util.Locale.ROOT);
         }
-        if (!appEnv.isEmpty()) {
+        if (appEnv != null) {
             out.put(AppEnvironment.VARIABLE, appEnv);
         }
         if (environment instanceof ConfigurableEnvironment) {
