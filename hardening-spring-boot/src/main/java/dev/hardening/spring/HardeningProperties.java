@@ -236,6 +236,7 @@ public final class HardeningProperties {
         private String uri;
         private String clientId;
         private String clientSecret;
+        private String clientSecretVariable;
 
         /** Creates the defaults (off). */
         public IssuerIntrospection() {
@@ -269,6 +270,22 @@ public final class HardeningProperties {
         /** @param clientSecret see {@link #getClientSecret()} */
         public void setClientSecret(String clientSecret) {
             this.clientSecret = clientSecret;
+        }
+
+        /**
+         * @return the environment variable holding the client secret, read as hardening-config reads
+         *     secrets when {@link #getClientSecret()} is empty: {@code NAME}, or {@code NAME_FILE} naming
+         *     a file that holds it (such as {@code OIDC_CLIENT_SECRET} / {@code OIDC_CLIENT_SECRET_FILE}),
+         *     judged by the secret policy as a password; upper case ending in {@code SECRET}. Read once
+         *     at startup (the introspection client takes one secret)
+         */
+        public String getClientSecretVariable() {
+            return clientSecretVariable;
+        }
+
+        /** @param clientSecretVariable see {@link #getClientSecretVariable()} */
+        public void setClientSecretVariable(String clientSecretVariable) {
+            this.clientSecretVariable = clientSecretVariable;
         }
     }
 

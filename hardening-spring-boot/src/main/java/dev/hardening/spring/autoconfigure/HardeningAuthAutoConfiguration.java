@@ -3,7 +3,16 @@ package dev.hardening.spring.autoconfigure;
 import dev.hardening.auth.DpopPolicy;
 import dev.hardening.auth.Introspection;
 import dev.hardening.auth.IssuerPolicy;
+import dev.hardening.config.AppEnvironment;
+import dev.hardening.config.BoundConfig;
+import dev.hardening.config.ConfigException;
+import dev.hardening.config.HardeningConfig;
 import dev.hardening.config.ProblemCode;
+import dev.hardening.config.SecretPurpose;
+import dev.hardening.config.SecretSetting;
+import dev.hardening.spring.internal.StartupReportEnforcer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import dev.hardening.config.Secret;
 import dev.hardening.ratelimit.DedupStore;
 import dev.hardening.ratelimit.RateLimiting;
@@ -92,6 +101,7 @@ public final class HardeningAuthAutoConfiguration {
      * @param rateLimiting    the rate limiting, whose Redis (when it has one) remembers DPoP proof ids
      * @param devIssuer       the dev issuer (dev mode with {@code hardening.dev-issuer.enabled}): trusted
      *     too; an issuer entry left blank by an unset variable is then skipped instead of reported
+     * @param appEnvironment  the mode (how a client secret read from a variable is judged)
      * @return a verifier for every configured issuer, with RFC 7662 introspection of opaque tokens
      *     when an issuer sets {@code introspection.uri}, already fetching keys in the background; an
      *     issuer that cannot be used (no issuer URI, no audience, unknown token type, malformed URL) is
@@ -105,7 +115,8 @@ public final class HardeningAuthAutoConfiguration {
     public TokenVerifier hardeningTokenVerifier(HardeningProperties properties, Environment environment,
                                                 ObjectProvider<StarterInstrumentation> instrumentation,
                                                 ObjectProvider<RateLimiting> rateLimiting,
-                                                ObjectProvider<DevIssuer> devIssuer) {
+                                                ObjectProvider<DevIssuer> devIssuer,
+                                                ObjectProvider<AppEnvironment> appEnvironment) {
         StarterInstrumentation observe = instrumentation.getIfAvailable(() -> StarterInstrumentation.NONE);
         TokenVerifier.Builder builder = TokenVerifier.builder();
         observe.jwksListeners().forEach(builder::listener);
@@ -122,14 +133,16 @@ public final class HardeningAuthAutoConfiguration {
                 continue; // dev mode: an issuer mapped from an unset variable; the dev issuer stands in
             }
             String subject = properties.getAuth().getIssuers().isEmpty() ? SPRING_JWT : "hardening.auth.issuers[" + i + "]";
-            List<dev.hardening.config.Finding> missing = missing(environment, subject, issuers.get(i));
+            Optional<Secret> clientSecret = clientSecret(environment, appEnvironment.getIfAvailable(() -> AppEnvironment.PRODUCTION),
+                    subject, issuers.get(i).getIntrospection(), issuerProblems);
+            List<dev.hardening.config.Finding> missing = missing(environment, subject, issuers.get(i), clientSecret.isPresent());
             if (!missing.isEmpty()) {
                 issuerProblems.addAll(missing); // every missing setting at once, as hardening-config reports them
                 continue;
             }
             try {
                 IssuerPolicy policy = policy(issuers.get(i));
-                Optional<Introspection> introspection = introspection(issuers.get(i), subject);
+                Optional<Introspection> introspection = introspection(issuers.get(i), subject, clientSecret);
                 if (introspection.isPresent() && introspecting) {
                     throw new IllegalStateException(subject + ".introspection: a second issuer with introspection "
                             + "(expected: at most one issuer introspects opaque tokens)");
@@ -194,7 +207,8 @@ public final class HardeningAuthAutoConfiguration {
         return Optional.of(DpopPolicy.builder().replayCheck(seen::markIfFirst).build());
     }
 
-    static Optional<Introspection> introspection(HardeningProperties.Issuer issuer, String subject) {
+    static Optional<Introspection> introspection(HardeningProperties.Issuer issuer, String subject,
+                                                 Optional<Secret> clientSecret) {
         HardeningProperties.IssuerIntrospection p = issuer.getIntrospection();
         if (p.getUri() == null || p.getUri().isBlank()) {
             return Optional.empty();
@@ -203,7 +217,7 @@ public final class HardeningAuthAutoConfiguration {
             throw new IllegalStateException(subject + ".introspection.client-id: unset (expected: the client id the "
                     + "introspection endpoint authenticates)");
         }
-        if (p.getClientSecret() == null || p.getClientSecret().isEmpty()) {
+        if (clientSecret.isEmpty()) {
             throw new IllegalStateException(subject + ".introspection.client-secret: unset (expected: the client's secret)");
         }
         URI uri;
@@ -213,7 +227,7 @@ public final class HardeningAuthAutoConfiguration {
             throw new IllegalStateException(subject + ".introspection.uri: not a URL (expected: https://…)");
         }
         return Optional.of(Introspection.builder(uri, issuer.getIssuerUri())
-                .client(p.getClientId().strip(), Secret.of(p.getClientSecret()))
+                .client(p.getClientId().strip(), clientSecret.get())
                 .audience(issuer.getAudiences().toArray(new String[0]))
                 .build());
     }
@@ -284,6 +298,57 @@ public final class HardeningAuthAutoConfiguration {
                         "token-type: at+jwt once the identity provider issues RFC 9068 access tokens");
     }
 
+    /** A client-secret variable: upper case, ending in {@code SECRET}. */
+    private static final java.util.regex.Pattern SECRET_VARIABLE = java.util.regex.Pattern.compile("([A-Z][A-Z0-9_]*_)?SECRET");
+
+    /** The introspection client secret, read from a variable and its {@code _FILE} as hardening-config reads secrets. */
+    record ClientSecretBinding(@SecretSetting(purpose = SecretPurpose.PASSWORD) Optional<Secret> secret) {
+    }
+
+    /**
+     * @param lines where the secret's problems and findings go (never its value)
+     * @return the introspection client's secret: {@code client-secret} when set, else the variable of
+     *     {@code client-secret-variable} or the file its {@code _FILE} names; empty when neither is set
+     */
+    static Optional<Secret> clientSecret(Environment environment, AppEnvironment mode, String subject,
+                                         HardeningProperties.IssuerIntrospection p, List<dev.hardening.config.Finding> lines) {
+        if (p.getClientSecret() != null && !p.getClientSecret().isEmpty()) {
+            return Optional.of(Secret.of(p.getClientSecret()));
+        }
+        String name = p.getClientSecretVariable() == null ? "" : p.getClientSecretVariable().strip();
+        if (name.isEmpty() || p.getUri() == null || p.getUri().isBlank()) {
+            return Optional.empty();
+        }
+        if (!SECRET_VARIABLE.matcher(name).matches()) {
+            lines.add(PropertyVariables.problem(environment, ProblemCode.UNPARSABLE,
+                    subject + ".introspection.client-secret-variable",
+                    PropertyVariables.quote(name) + " is not a variable name ending in SECRET",
+                    "write upper case letters, digits and underscores ending in SECRET, such as OIDC_CLIENT_SECRET"));
+            return Optional.empty();
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(AppEnvironment.VARIABLE, mode.name().toLowerCase(Locale.ROOT));
+        for (String suffix : List.of("", "_FILE")) {
+            String value = environment.getProperty(name + suffix);
+            if (value != null && !value.isEmpty()) {
+                env.put(name + suffix, value);
+            }
+        }
+        HardeningConfig.Builder config = HardeningConfig.builder().environment(env);
+        String prefix = name.substring(0, name.length() - "SECRET".length());
+        if (!prefix.isEmpty()) {
+            config.prefix(prefix);
+        }
+        try {
+            BoundConfig<ClientSecretBinding> bound = config.build().bind(ClientSecretBinding.class);
+            bound.findings().stream().filter(f -> !f.id().equals(StartupReportEnforcer.MODE_ID)).forEach(lines::add);
+            return bound.settings().secret();
+        } catch (ConfigException e) {
+            e.problems().forEach(problem -> lines.add(PropertyVariables.line(problem)));
+            return Optional.empty();
+        }
+    }
+
     /**
      * @return the issuer's property a problem message names ({@code hardening.auth.issuers[0].token-type}),
      *     else the issuer's prefix
@@ -304,7 +369,7 @@ public final class HardeningAuthAutoConfiguration {
      *     its token type), all at once
      */
     static List<dev.hardening.config.Finding> missing(Environment environment, String subject,
-                                                      HardeningProperties.Issuer issuer) {
+                                                      HardeningProperties.Issuer issuer, boolean clientSecret) {
         List<dev.hardening.config.Finding> out = new ArrayList<>();
         if (issuer.getIssuerUri() == null || issuer.getIssuerUri().isBlank()) {
             out.add(PropertyVariables.missing(environment, subject + ".issuer-uri", "required setting"));
@@ -324,9 +389,14 @@ public final class HardeningAuthAutoConfiguration {
                 out.add(PropertyVariables.missing(environment, subject + ".introspection.client-id",
                         "required setting (with introspection)"));
             }
-            if (i.getClientSecret() == null || i.getClientSecret().isEmpty()) {
-                out.add(PropertyVariables.missing(environment, subject + ".introspection.client-secret",
-                        "required secret (with introspection)"));
+            if (!clientSecret) {
+                String variable = i.getClientSecretVariable() == null ? "" : i.getClientSecretVariable().strip();
+                out.add(variable.isEmpty()
+                        ? PropertyVariables.missing(environment, subject + ".introspection.client-secret",
+                                "required secret (with introspection)")
+                        : dev.hardening.config.Finding.fail(ProblemCode.MISSING.id(), PropertyVariables.CONFIG_RULE, variable,
+                                "required secret (with introspection) is missing (not set)",
+                                "set " + variable + ", or " + variable + "_FILE to a file holding it"));
             }
         }
         return out;
