@@ -1,11 +1,14 @@
 package dev.hardening.spring.internal;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ControllerAdvice;
@@ -32,22 +35,28 @@ public final class QuietProblemDetails extends ResponseEntityExceptionHandler {
     public QuietProblemDetails() {
     }
 
+    /**
+     * Spring's answer, rewritten as a plain problem document ({@code type}, {@code title}, {@code status},
+     * {@code detail}): not a {@link ProblemDetail}, whose missing {@code instance} Spring MVC would fill
+     * with the request path when writing it.
+     */
     @Override
     protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
                                                              HttpStatusCode statusCode, WebRequest request) {
-        if (body instanceof ProblemDetail problem && !(ex instanceof ResponseStatusException)) {
-            problem.setDetail(detail(statusCode, headers));
+        ResponseEntity<Object> entity = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        if (entity == null || !(entity.getBody() instanceof ProblemDetail problem)) {
+            return entity;
         }
-        return super.handleExceptionInternal(ex, body, headers, statusCode, request);
-    }
-
-    @Override
-    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode statusCode,
-                                                          WebRequest request) {
-        if (body instanceof ProblemDetail problem) {
-            problem.setInstance(null);
-        }
-        return super.createResponseEntity(body, headers, statusCode, request);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("type", problem.getType() == null ? "about:blank" : problem.getType().toString());
+        out.put("title", problem.getTitle());
+        out.put("status", problem.getStatus());
+        out.put("detail", ex instanceof ResponseStatusException && problem.getDetail() != null ? problem.getDetail()
+                : detail(entity.getStatusCode(), entity.getHeaders()));
+        HttpHeaders answer = new HttpHeaders();
+        answer.putAll(entity.getHeaders());
+        answer.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        return new ResponseEntity<>(out, answer, entity.getStatusCode());
     }
 
     static String detail(HttpStatusCode status, HttpHeaders headers) {

@@ -48,8 +48,9 @@ public final class TomcatLimitsCheck implements TomcatConnectorCustomizer, Start
             if (!(handler instanceof AbstractHttp11Protocol<?> http)) {
                 continue;
             }
+            // (not the keep-alive request count: Tomcat reports 1 until the socket is bound)
             String limits = "Tomcat: head deadline " + http.getConnectionTimeout() + " ms, keep-alive idle "
-                    + http.getKeepAliveTimeout() + " ms (" + http.getMaxKeepAliveRequests() + " requests), head <= "
+                    + http.getKeepAliveTimeout() + " ms, head <= "
                     + http.getMaxHttpRequestHeaderSize() + " B, " + http.getMaxConnections() + " connections, "
                     + http.getMaxThreads() + " threads" + (http.getTcpNoDelay() ? ", TCP_NODELAY" : "");
             String subject = "HTTP server";
