@@ -43,8 +43,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  *       (not installed: no signal handling, no hook) until the deadline
  *       {@code shutdown start + delay + drain timeout}; work still running then is cut (requests
  *       answered 503, executors interrupted) before Boot stops the web server, and the shutdown
- *       report ({@code http=FINISHED}, {@code http=CUT}, one outcome per participant) is logged and
- *       decides {@link #exitCode()};</li>
+ *       report ({@code http=FINISHED}, {@code http=CUT}, one outcome per participant), which the
+ *       coordinator logs, decides {@link #exitCode()};</li>
  *   <li>if the context is still closing when the whole budget (delay + drain timeout +
  *       {@link #SLACK}) has passed — a bean's destroy method or a lifecycle stop that hangs — the
  *       watchdog logs which executors still have work and halts the JVM with
@@ -290,8 +290,7 @@ public final class BootDrain implements SmartLifecycle, ApplicationListener<Cont
         if (!r.fullyDrained()) {
             LOG.warn("shutdown: work still running at the drain deadline was cut: {}", r.cut());
         }
-        LOG.info("{}", r.render());
-        return r;
+        return r; // the coordinator has logged r.render() (shutdown drained / cut work; outcomes: http=…)
     }
 
     @Override
