@@ -117,4 +117,16 @@ class StartupReportTest {
         assertThat(EnvironmentChecks.devModeBinding(AppEnvironment.TEST, "::1", false).status()).isEqualTo(FindingStatus.PASS);
         assertThat(EnvironmentChecks.devModeBinding(AppEnvironment.PRODUCTION, "0.0.0.0", false).status()).isEqualTo(FindingStatus.PASS);
     }
+
+    @Test
+    void devBindingNamesTheSettingsItIsGiven() {
+        Finding refused = EnvironmentChecks.devModeBinding(AppEnvironment.DEV, "0.0.0.0", false, "server.address",
+                "hardening.allow-dev-on-network");
+        assertThat(refused.subject()).isEqualTo("server.address");
+        assertThat(refused.fix()).contains("hardening.allow-dev-on-network=true").doesNotContain("ALLOW_DEV_ON_NETWORK");
+        Finding allowed = EnvironmentChecks.devModeBinding(AppEnvironment.DEV, "0.0.0.0", true, "server.address",
+                "hardening.allow-dev-on-network");
+        assertThat(allowed.detail()).contains("explicitly allowed by hardening.allow-dev-on-network");
+        assertThat(EnvironmentChecks.devModeBinding(AppEnvironment.DEV, "0.0.0.0", false).subject()).isEqualTo("BIND_ADDRESS");
+    }
 }

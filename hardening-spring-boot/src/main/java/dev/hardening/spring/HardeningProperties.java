@@ -237,6 +237,7 @@ public final class HardeningProperties {
         private String uri;
         private String clientId;
         private String clientSecret;
+        private String clientSecretVariable;
 
         /** Creates the defaults (off). */
         public IssuerIntrospection() {
@@ -270,6 +271,22 @@ public final class HardeningProperties {
         /** @param clientSecret see {@link #getClientSecret()} */
         public void setClientSecret(String clientSecret) {
             this.clientSecret = clientSecret;
+        }
+
+        /**
+         * @return the environment variable holding the client secret, read as hardening-config reads
+         *     secrets when {@link #getClientSecret()} is empty: {@code NAME}, or {@code NAME_FILE} naming
+         *     a file that holds it (such as {@code OIDC_CLIENT_SECRET} / {@code OIDC_CLIENT_SECRET_FILE}),
+         *     judged by the secret policy as a password; upper case ending in {@code SECRET}. Read once
+         *     at startup (the introspection client takes one secret)
+         */
+        public String getClientSecretVariable() {
+            return clientSecretVariable;
+        }
+
+        /** @param clientSecretVariable see {@link #getClientSecretVariable()} */
+        public void setClientSecretVariable(String clientSecretVariable) {
+            this.clientSecretVariable = clientSecretVariable;
         }
     }
 
@@ -436,6 +453,7 @@ public final class HardeningProperties {
         private Duration drainTimeout;
         private boolean drainExecutors = true;
         private boolean watchdog = true;
+        private boolean handleSignals = true;
 
         /** Creates the defaults. */
         public Lifecycle() {
@@ -468,6 +486,20 @@ public final class HardeningProperties {
         /** @param watchdog see {@link #isWatchdog()} */
         public void setWatchdog(boolean watchdog) {
             this.watchdog = watchdog;
+        }
+
+        /**
+         * @return whether SIGTERM and SIGINT close the context on a thread of the starter's and end
+         *     the process with the drain's status (0 drained, 1 work cut) instead of the JVM's 143;
+         *     Boot's own shutdown hook still runs, finding the context closed (default true)
+         */
+        public boolean isHandleSignals() {
+            return handleSignals;
+        }
+
+        /** @param handleSignals see {@link #isHandleSignals()} */
+        public void setHandleSignals(boolean handleSignals) {
+            this.handleSignals = handleSignals;
         }
 
         /** @return whether the shutdown delay and its {@code Connection: close} filter are installed (default true) */

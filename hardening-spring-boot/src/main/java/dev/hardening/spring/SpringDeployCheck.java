@@ -2,22 +2,24 @@ package dev.hardening.spring;
 
 import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.Checks;
+import dev.hardening.config.EnvironmentChecks;
 import dev.hardening.config.Finding;
 import dev.hardening.config.FindingStatus;
+import dev.hardening.config.ProblemCode;
 import dev.hardening.config.Secret;
 import dev.hardening.config.SecretAssessment;
 import dev.hardening.config.SecretPolicy;
 import dev.hardening.config.SecretPurpose;
 import dev.hardening.config.StartupCheck;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import dev.hardening.spring.internal.PropertyVariables;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
@@ -45,11 +47,15 @@ import org.springframework.util.ClassUtils;
  *   <tr><td>{@code HS-D005}</td><td>devtools on the class path in production</td></tr>
  *   <tr><td>{@code HS-D006}</td><td>API documentation UIs (springdoc) enabled in production</td></tr>
  *   <tr><td>{@code HS-D007}</td><td>a CORS {@code allowed-origins} property containing {@code *}</td></tr>
- *   <tr><td>{@code HS-D008}</td><td>dev or test mode listening on a non-loopback address (FAIL in every
- *       environment unless {@code hardening.allow-dev-on-network=true})</td></tr>
  * </table>
  * With no problem it reports one PASS line, {@code HS-D000}. Silence a rule like any finding
  * ({@code SILENCE_HS_D002=2026-12-31 reason}).
+ *
+ * <p>Two more lines are hardening-config's own rules, named as hardening-config names them: dev mode
+ * on a non-loopback {@code server.address} (unset: every interface) is {@code HC-M002}
+ * ({@link EnvironmentChecks#devModeBinding}: FAIL, WARN with {@code hardening.allow-dev-on-network=true},
+ * PASS on loopback or in production), and a {@code server.port} outside 0..65535 is {@code HC-E003}.
+ * Each names the environment variable the property was mapped from in {@code application.yml}, if any.
  *
  * <p>Immutable and thread-safe; reads the environment when {@link #findings} is called.
  */
@@ -159,19 +165,35 @@ public final class SpringDeployCheck implements StartupCheck {
                         "list the exact origins that may call the service"));
             }
         }
-        if (!env.isProduction() && !allowDevOnNetwork) {
-            String address = environment.getProperty("server.address");
-            if (!loopback(address)) {
-                out.add(new Finding("HS-D008", FindingStatus.FAIL, RULE, "server.address",
-                        "dev mode listens on " + (address == null ? "every interface (server.address unset)" : "a network address"),
-                        "set server.address=127.0.0.1, or hardening.allow-dev-on-network=true to accept the risk"));
-            }
-        }
         if (out.isEmpty()) {
             out.add(Finding.pass("HS-D000", RULE, "spring", "no weak secret, exposed endpoint, error detail, "
-                    + "console, API-doc UI, wildcard CORS or exposed dev mode found", "none"));
+                    + "console, API-doc UI or wildcard CORS found", "none"));
         }
+        port().ifPresent(out::add);
+        String address = environment.getProperty("server.address");
+        out.add(EnvironmentChecks.devModeBinding(env, address == null || address.isBlank() ? "0.0.0.0" : address.strip(),
+                allowDevOnNetwork, PropertyVariables.subject(environment, "server.address"),
+                PropertyVariables.subject(environment, "hardening.allow-dev-on-network")));
         return out;
+    }
+
+    /** A port the web server cannot bind; a value that is not a number is the binder's problem (HC-E002). */
+    private Optional<Finding> port() {
+        String value = environment.getProperty("server.port");
+        if (value == null) {
+            return Optional.empty();
+        }
+        long port;
+        try {
+            port = Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        if (port >= 0 && port <= 65535) {
+            return Optional.empty();
+        }
+        return Optional.of(PropertyVariables.problem(environment, ProblemCode.OUT_OF_RANGE, "server.port",
+                port + " is outside 0..65535", "use a number from 0 to 65535"));
     }
 
     private boolean isTrue(String key) {
@@ -215,23 +237,5 @@ public final class SpringDeployCheck implements StartupCheck {
             }
         }
         return keys.stream().collect(Collectors.toCollection(TreeSet::new));
-    }
-
-    static boolean loopback(String address) {
-        if (address == null || address.isBlank()) {
-            return false;
-        }
-        String a = address.strip();
-        if (a.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        if (!a.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(a).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 }

@@ -57,8 +57,10 @@ class RequiredSecretsTest {
         List<Finding> out = RequiredSecrets.bind(List.of("port"), new MockEnvironment(), AppEnvironment.PRODUCTION)
                 .findings(AppEnvironment.PRODUCTION);
         assertThat(out).singleElement().satisfies(f -> {
-            assertThat(f.id()).isEqualTo("HS-C001");
+            assertThat(f.id()).isEqualTo("HC-E002");
             assertThat(f.subject()).isEqualTo("hardening.required-secrets");
+            assertThat(f.detail()).isEqualTo("\"port\" is not a variable name ending in _KEY or SECRET "
+                    + "(property hardening.required-secrets)");
         });
     }
 

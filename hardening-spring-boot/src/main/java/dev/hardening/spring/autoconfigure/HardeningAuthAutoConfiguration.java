@@ -3,6 +3,16 @@ package dev.hardening.spring.autoconfigure;
 import dev.hardening.auth.DpopPolicy;
 import dev.hardening.auth.Introspection;
 import dev.hardening.auth.IssuerPolicy;
+import dev.hardening.config.AppEnvironment;
+import dev.hardening.config.BoundConfig;
+import dev.hardening.config.ConfigException;
+import dev.hardening.config.HardeningConfig;
+import dev.hardening.config.ProblemCode;
+import dev.hardening.config.SecretPurpose;
+import dev.hardening.config.SecretSetting;
+import dev.hardening.spring.internal.StartupReportEnforcer;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import dev.hardening.config.Secret;
 import dev.hardening.ratelimit.DedupStore;
 import dev.hardening.ratelimit.RateLimiting;
@@ -20,7 +30,6 @@ import dev.hardening.spring.HardeningJwtDecoder;
 import dev.hardening.spring.HardeningProperties;
 import dev.hardening.config.StartupCheck;
 import dev.hardening.spring.internal.AuthProblemFilter;
-import dev.hardening.spring.internal.StarterCheck;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +101,7 @@ public final class HardeningAuthAutoConfiguration {
      * @param rateLimiting    the rate limiting, whose Redis (when it has one) remembers DPoP proof ids
      * @param devIssuer       the dev issuer (dev mode with {@code hardening.dev-issuer.enabled}): trusted
      *     too; an issuer entry left blank by an unset variable is then skipped instead of reported
+     * @param appEnvironment  the mode (how a client secret read from a variable is judged)
      * @return a verifier for every configured issuer, with RFC 7662 introspection of opaque tokens
      *     when an issuer sets {@code introspection.uri}, already fetching keys in the background; an
      *     issuer that cannot be used (no issuer URI, no audience, unknown token type, malformed URL) is
@@ -105,7 +115,8 @@ public final class HardeningAuthAutoConfiguration {
     public TokenVerifier hardeningTokenVerifier(HardeningProperties properties, Environment environment,
                                                 ObjectProvider<StarterInstrumentation> instrumentation,
                                                 ObjectProvider<RateLimiting> rateLimiting,
-                                                ObjectProvider<DevIssuer> devIssuer) {
+                                                ObjectProvider<DevIssuer> devIssuer,
+                                                ObjectProvider<AppEnvironment> appEnvironment) {
         StarterInstrumentation observe = instrumentation.getIfAvailable(() -> StarterInstrumentation.NONE);
         TokenVerifier.Builder builder = TokenVerifier.builder();
         observe.jwksListeners().forEach(builder::listener);
@@ -122,15 +133,22 @@ public final class HardeningAuthAutoConfiguration {
                 continue; // dev mode: an issuer mapped from an unset variable; the dev issuer stands in
             }
             String subject = properties.getAuth().getIssuers().isEmpty() ? SPRING_JWT : "hardening.auth.issuers[" + i + "]";
+            Optional<Secret> clientSecret = clientSecret(environment, appEnvironment.getIfAvailable(() -> AppEnvironment.PRODUCTION),
+                    subject, issuers.get(i).getIntrospection(), issuerProblems);
+            List<dev.hardening.config.Finding> missing = missing(environment, subject, issuers.get(i), clientSecret.isPresent());
+            if (!missing.isEmpty()) {
+                issuerProblems.addAll(missing); // every missing setting at once, as hardening-config reports them
+                continue;
+            }
             try {
                 IssuerPolicy policy = policy(issuers.get(i));
-                Optional<Introspection> introspection = introspection(issuers.get(i), subject);
+                Optional<Introspection> introspection = introspection(issuers.get(i), subject, clientSecret);
                 if (introspection.isPresent() && introspecting) {
                     throw new IllegalStateException(subject + ".introspection: a second issuer with introspection "
                             + "(expected: at most one issuer introspects opaque tokens)");
                 }
                 builder.issuer(policy);
-                issuerPolicies.add(tokenTypeFinding(PropertyVariables.describe(environment, subject + ".token-type"),
+                issuerPolicies.add(tokenTypeFinding(PropertyVariables.subject(environment, subject + ".token-type"),
                         policy.profile() == TokenProfile.RFC9068_ACCESS_TOKEN));
                 if (introspection.isPresent()) {
                     builder.introspection(introspection.get());
@@ -138,13 +156,15 @@ public final class HardeningAuthAutoConfiguration {
                 }
                 usable++;
             } catch (RuntimeException e) {
-                issuerProblems.add(StarterCheck.propertyError(faultyProperty(environment, subject, e.getMessage()),
+                String property = faultyProperty(subject, e.getMessage());
+                issuerProblems.add(PropertyVariables.problem(environment,
+                        property.equals(subject) ? ProblemCode.INVALID : ProblemCode.UNPARSABLE, property,
                         String.valueOf(e.getMessage()),
                         "issuer-uri (the exact iss), audiences (at least one), token-type any or at+jwt, https URLs, "
                                 + "introspection uri with client-id and client-secret"));
             }
         }
-        dpop(properties.getAuth().getDpop(), rateLimiting.getIfAvailable()).ifPresent(builder::dpop);
+        dpop(properties.getAuth().getDpop(), rateLimiting.getIfAvailable(), environment).ifPresent(builder::dpop);
         if (usable == 0) {
             builder.issuer(IssuerPolicy.jwksUri(UNUSABLE_ISSUER, URI.create("https://invalid.invalid/jwks"))
                     .audience(UNUSABLE_ISSUER).build());
@@ -161,11 +181,12 @@ public final class HardeningAuthAutoConfiguration {
      * @return the DPoP policy when proof ids go to Redis (the rate limiter's shared backend); empty
      *     for the verifier's default, a replay check in this process
      */
-    private Optional<DpopPolicy> dpop(HardeningProperties.Dpop dpop, RateLimiting rateLimiting) {
+    private Optional<DpopPolicy> dpop(HardeningProperties.Dpop dpop, RateLimiting rateLimiting, Environment environment) {
         String store = dpop.getReplayStore() == null ? "auto" : dpop.getReplayStore().strip().toLowerCase(Locale.ROOT);
         if (!store.equals("auto") && !store.equals("memory")) {
-            issuerProblems.add(StarterCheck.propertyError("hardening.auth.dpop.replay-store",
-                    "unknown value '" + (store.length() > 20 ? "(long value)" : store) + "'", "auto or memory"));
+            issuerProblems.add(PropertyVariables.problem(environment, ProblemCode.UNPARSABLE, "hardening.auth.dpop.replay-store",
+                    (store.length() > 20 ? "(long value)" : PropertyVariables.quote(store)) + " is not one of auto, memory",
+                    "write one of auto, memory"));
             return Optional.empty();
         }
         if (store.equals("memory") || rateLimiting == null || rateLimiting.shared().isEmpty()) {
@@ -186,7 +207,8 @@ public final class HardeningAuthAutoConfiguration {
         return Optional.of(DpopPolicy.builder().replayCheck(seen::markIfFirst).build());
     }
 
-    static Optional<Introspection> introspection(HardeningProperties.Issuer issuer, String subject) {
+    static Optional<Introspection> introspection(HardeningProperties.Issuer issuer, String subject,
+                                                 Optional<Secret> clientSecret) {
         HardeningProperties.IssuerIntrospection p = issuer.getIntrospection();
         if (p.getUri() == null || p.getUri().isBlank()) {
             return Optional.empty();
@@ -195,7 +217,7 @@ public final class HardeningAuthAutoConfiguration {
             throw new IllegalStateException(subject + ".introspection.client-id: unset (expected: the client id the "
                     + "introspection endpoint authenticates)");
         }
-        if (p.getClientSecret() == null || p.getClientSecret().isEmpty()) {
+        if (clientSecret.isEmpty()) {
             throw new IllegalStateException(subject + ".introspection.client-secret: unset (expected: the client's secret)");
         }
         URI uri;
@@ -205,7 +227,7 @@ public final class HardeningAuthAutoConfiguration {
             throw new IllegalStateException(subject + ".introspection.uri: not a URL (expected: https://…)");
         }
         return Optional.of(Introspection.builder(uri, issuer.getIssuerUri())
-                .client(p.getClientId().strip(), Secret.of(p.getClientSecret()))
+                .client(p.getClientId().strip(), clientSecret.get())
                 .audience(issuer.getAudiences().toArray(new String[0]))
                 .build());
     }
@@ -214,6 +236,7 @@ public final class HardeningAuthAutoConfiguration {
      * @param properties   the starter's properties
      * @param verifier     the verifier (its DPoP policy and replay check)
      * @param rateLimiting the rate limiting, whose trusted proxies are the default
+     * @param environment  Spring's environment (the variables the properties were mapped from, for the report)
      * @return the filter verifying {@code Authorization: DPoP} requests before Spring Security, at
      *     {@link #DPOP_FILTER_ORDER}; off with {@code hardening.auth.dpop.enabled=false}
      */
@@ -223,15 +246,17 @@ public final class HardeningAuthAutoConfiguration {
     @ConditionalOnProperty(prefix = "hardening.auth.dpop", name = "enabled", matchIfMissing = true)
     @ConditionalOnMissingBean(name = "hardeningDpopFilter")
     public FilterRegistrationBean<DpopFilter> hardeningDpopFilter(HardeningProperties properties, TokenVerifier verifier,
-                                                                  ObjectProvider<RateLimiting> rateLimiting) {
+                                                                  ObjectProvider<RateLimiting> rateLimiting,
+                                                                  Environment environment) {
         String spec = properties.getAuth().getDpop().getTrustedProxies();
         TrustedProxies proxies = TrustedProxies.none();
         if (spec != null && !spec.isBlank()) {
             try {
                 proxies = TrustedProxies.parse(spec);
             } catch (RuntimeException e) {
-                issuerProblems.add(StarterCheck.propertyError("hardening.auth.dpop.trusted-proxies",
-                        String.valueOf(e.getMessage()), "comma-separated CIDRs such as 10.0.0.0/8"));
+                issuerProblems.add(PropertyVariables.problem(environment, ProblemCode.UNPARSABLE,
+                        "hardening.auth.dpop.trusted-proxies", String.valueOf(e.getMessage()),
+                        "write comma-separated CIDRs such as 10.0.0.0/8"));
             }
         } else {
             RateLimiting rl = rateLimiting.getIfAvailable();
@@ -247,7 +272,8 @@ public final class HardeningAuthAutoConfiguration {
 
     /**
      * @param verifier the verifier in use (built first, so its problems are known)
-     * @return the issuer problems ({@code HS-C001}) met while building the starter's verifier
+     * @return the issuer problems ({@code HC-E00x}, naming the variables the properties were mapped
+     *     from) met while building the starter's verifier
      */
     @Bean
     @ConditionalOnBean(TokenVerifier.class)
@@ -272,18 +298,108 @@ public final class HardeningAuthAutoConfiguration {
                         "token-type: at+jwt once the identity provider issues RFC 9068 access tokens");
     }
 
+    /** A client-secret variable: upper case, ending in {@code SECRET}. */
+    private static final java.util.regex.Pattern SECRET_VARIABLE = java.util.regex.Pattern.compile("([A-Z][A-Z0-9_]*_)?SECRET");
+
+    /** The introspection client secret, read from a variable and its {@code _FILE} as hardening-config reads secrets. */
+    record ClientSecretBinding(@SecretSetting(purpose = SecretPurpose.PASSWORD) Optional<Secret> secret) {
+    }
+
+    /**
+     * @param lines where the secret's problems and findings go (never its value)
+     * @return the introspection client's secret: {@code client-secret} when set, else the variable of
+     *     {@code client-secret-variable} or the file its {@code _FILE} names; empty when neither is set
+     */
+    static Optional<Secret> clientSecret(Environment environment, AppEnvironment mode, String subject,
+                                         HardeningProperties.IssuerIntrospection p, List<dev.hardening.config.Finding> lines) {
+        if (p.getClientSecret() != null && !p.getClientSecret().isEmpty()) {
+            return Optional.of(Secret.of(p.getClientSecret()));
+        }
+        String name = p.getClientSecretVariable() == null ? "" : p.getClientSecretVariable().strip();
+        if (name.isEmpty() || p.getUri() == null || p.getUri().isBlank()) {
+            return Optional.empty();
+        }
+        if (!SECRET_VARIABLE.matcher(name).matches()) {
+            lines.add(PropertyVariables.problem(environment, ProblemCode.UNPARSABLE,
+                    subject + ".introspection.client-secret-variable",
+                    PropertyVariables.quote(name) + " is not a variable name ending in SECRET",
+                    "write upper case letters, digits and underscores ending in SECRET, such as OIDC_CLIENT_SECRET"));
+            return Optional.empty();
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put(AppEnvironment.VARIABLE, mode.name().toLowerCase(Locale.ROOT));
+        for (String suffix : List.of("", "_FILE")) {
+            String value = environment.getProperty(name + suffix);
+            if (value != null && !value.isEmpty()) {
+                env.put(name + suffix, value);
+            }
+        }
+        HardeningConfig.Builder config = HardeningConfig.builder().environment(env);
+        String prefix = name.substring(0, name.length() - "SECRET".length());
+        if (!prefix.isEmpty()) {
+            config.prefix(prefix);
+        }
+        try {
+            BoundConfig<ClientSecretBinding> bound = config.build().bind(ClientSecretBinding.class);
+            bound.findings().stream().filter(f -> !f.id().equals(StartupReportEnforcer.MODE_ID)).forEach(lines::add);
+            return bound.settings().secret();
+        } catch (ConfigException e) {
+            e.problems().forEach(problem -> lines.add(PropertyVariables.line(problem)));
+            return Optional.empty();
+        }
+    }
+
     /**
      * @return the issuer's property a problem message names ({@code hardening.auth.issuers[0].token-type}),
-     *     with the variable it was mapped from, else the issuer's prefix
+     *     else the issuer's prefix
      */
-    static String faultyProperty(Environment environment, String subject, String message) {
+    static String faultyProperty(String subject, String message) {
         String m = String.valueOf(message);
         for (String suffix : ISSUER_PROPERTIES) {
             if (m.contains("." + suffix + ":")) {
-                return PropertyVariables.describe(environment, subject + "." + suffix);
+                return subject + "." + suffix;
             }
         }
         return subject;
+    }
+
+    /**
+     * @return a line for each setting an issuer cannot do without ({@code HC-E001}: its issuer URI, an
+     *     audience, and the introspection client when introspection is on) or cannot read ({@code HC-E002}:
+     *     its token type), all at once
+     */
+    static List<dev.hardening.config.Finding> missing(Environment environment, String subject,
+                                                      HardeningProperties.Issuer issuer, boolean clientSecret) {
+        List<dev.hardening.config.Finding> out = new ArrayList<>();
+        if (issuer.getIssuerUri() == null || issuer.getIssuerUri().isBlank()) {
+            out.add(PropertyVariables.missing(environment, subject + ".issuer-uri", "required setting"));
+        }
+        if (issuer.getAudiences().stream().allMatch(a -> a == null || a.isBlank())) {
+            out.add(PropertyVariables.missing(environment, subject + ".audiences", "required setting"));
+        }
+        String type = issuer.getTokenType() == null ? "any" : issuer.getTokenType().strip().toLowerCase(Locale.ROOT);
+        if (!type.equals("any") && !type.equals("at+jwt")) {
+            out.add(PropertyVariables.problem(environment, ProblemCode.UNPARSABLE, subject + ".token-type",
+                    PropertyVariables.quote(issuer.getTokenType().strip()) + " is not one of any, at+jwt",
+                    "write one of any, at+jwt"));
+        }
+        HardeningProperties.IssuerIntrospection i = issuer.getIntrospection();
+        if (i.getUri() != null && !i.getUri().isBlank()) {
+            if (i.getClientId() == null || i.getClientId().isBlank()) {
+                out.add(PropertyVariables.missing(environment, subject + ".introspection.client-id",
+                        "required setting (with introspection)"));
+            }
+            if (!clientSecret) {
+                String variable = i.getClientSecretVariable() == null ? "" : i.getClientSecretVariable().strip();
+                out.add(variable.isEmpty()
+                        ? PropertyVariables.missing(environment, subject + ".introspection.client-secret",
+                                "required secret (with introspection)")
+                        : dev.hardening.config.Finding.fail(ProblemCode.MISSING.id(), PropertyVariables.CONFIG_RULE, variable,
+                                "required secret (with introspection) is missing (not set)",
+                                "set " + variable + ", or " + variable + "_FILE to a file holding it"));
+            }
+        }
+        return out;
     }
 
     /**

@@ -6,11 +6,14 @@ import dev.hardening.lifecycle.Halter;
 import dev.hardening.lifecycle.ShutdownListener;
 import dev.hardening.spring.HardeningProperties;
 import dev.hardening.spring.internal.BootDrain;
+import dev.hardening.spring.internal.HttpRequestDrain;
+import dev.hardening.spring.internal.SignalledShutdown;
 import dev.hardening.spring.internal.ShutdownDelay;
 import dev.hardening.spring.internal.StarterInstrumentation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.BeansException;
@@ -19,12 +22,16 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.scheduling.concurrent.ExecutorConfigurationSupport;
+import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * The drain budget and watchdog across Boot's shutdown ({@link BootDrain}): schedulers start no new
@@ -62,6 +69,7 @@ public final class HardeningDrainAutoConfiguration {
      * @param time        the application's time source, if it defines one
      * @param listeners   the application's shutdown listeners
      * @param instrumentation the meters to bind, if any
+     * @param http        the requests in flight, in a servlet web application
      * @return the drain
      */
     @Bean
@@ -70,7 +78,8 @@ public final class HardeningDrainAutoConfiguration {
                                         ConfigurableApplicationContext context, ObjectProvider<ShutdownDelay> delay,
                                         ObjectProvider<DelayScheduler> schedulers, Halter halter,
                                         ObjectProvider<TimeSource> time, ObjectProvider<ShutdownListener> listeners,
-                                        ObjectProvider<StarterInstrumentation> instrumentation) {
+                                        ObjectProvider<StarterInstrumentation> instrumentation,
+                                        ObjectProvider<HttpRequestDrain> http) {
         HardeningProperties.Lifecycle p = properties.getLifecycle();
         Duration drain = p.getDrainTimeout();
         if (drain == null || drain.isNegative()) {
@@ -91,7 +100,46 @@ public final class HardeningDrainAutoConfiguration {
             return () -> f.cancel(false);
         });
         return new BootDrain(context, d == null ? Duration.ZERO : d.delay(), drain, p.isDrainExecutors(), p.isWatchdog(),
-                scheduler, halter, time.getIfAvailable(TimeSource::system), all);
+                scheduler, halter, time.getIfAvailable(TimeSource::system), all, Optional.ofNullable(http.getIfAvailable()));
+    }
+
+    /**
+     * @param context the application's context
+     * @param drain   the drain whose report decides the status
+     * @return what makes SIGTERM / SIGINT close the context on its own thread and exit 0 when
+     *     everything drained, 1 when work was cut; off with {@code hardening.lifecycle.handle-signals=false}
+     */
+    @Bean
+    @ConditionalOnProperty(prefix = "hardening.lifecycle", name = "handle-signals", matchIfMissing = true)
+    public SignalledShutdown hardeningSignalledShutdown(ConfigurableApplicationContext context, BootDrain drain) {
+        return new SignalledShutdown(context, drain);
+    }
+
+    /** The requests in flight of a servlet web application: tracked, drained by {@link BootDrain}, cut with 503. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    static class Http {
+        /** Order of the tracking filter: outermost, before the {@code Connection: close} filter. */
+        static final int FILTER_ORDER = HardeningLifecycleAutoConfiguration.FILTER_ORDER - 50;
+
+        /** @return the requests in flight */
+        @Bean
+        @ConditionalOnMissingBean
+        HttpRequestDrain hardeningHttpRequestDrain() {
+            return new HttpRequestDrain();
+        }
+
+        /**
+         * @param drain the requests in flight
+         * @return its tracking filter, first for every path
+         */
+        @Bean
+        FilterRegistrationBean<OncePerRequestFilter> hardeningHttpRequestDrainFilter(HttpRequestDrain drain) {
+            FilterRegistrationBean<OncePerRequestFilter> reg = new FilterRegistrationBean<>(drain.filter());
+            reg.setName("hardeningHttpRequestDrainFilter");
+            reg.setOrder(FILTER_ORDER);
+            return reg;
+        }
     }
 
     /**

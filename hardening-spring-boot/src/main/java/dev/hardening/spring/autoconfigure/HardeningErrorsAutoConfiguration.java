@@ -3,6 +3,7 @@ package dev.hardening.spring.autoconfigure;
 import dev.hardening.spring.internal.JettyProblemErrorHandler;
 import dev.hardening.spring.internal.ProblemErrorController;
 import dev.hardening.spring.internal.ProblemErrorReportValve;
+import dev.hardening.spring.internal.QuietProblemDetails;
 import org.apache.catalina.Lifecycle;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
@@ -24,11 +25,14 @@ import org.springframework.context.annotation.Configuration;
  * instead of Boot's {@code BasicErrorController} (which writes its own JSON with the path, or an HTML
  * page), and embedded Tomcat's own rejections — a malformed request line or header, a bad URI,
  * headers too large, an unsupported HTTP version — by {@link ProblemErrorReportValve} instead of
- * Tomcat's HTML page, and embedded Jetty's by {@link JettyProblemErrorHandler}. On unless
- * {@code hardening.problem-error-pages=false}; the controller backs off
- * when the application defines its own {@code ErrorController}.
+ * Tomcat's HTML page, and embedded Jetty's by {@link JettyProblemErrorHandler}; Spring MVC's problem
+ * documents for its own exceptions (404, 405, 400, …) without the request path or input
+ * ({@link QuietProblemDetails}). On unless {@code hardening.problem-error-pages=false}; the controller
+ * backs off when the application defines its own {@code ErrorController}, the exception handler when
+ * it has its own {@code ResponseEntityExceptionHandler}.
  */
-@AutoConfiguration(beforeName = "org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration")
+@AutoConfiguration(beforeName = {"org.springframework.boot.webmvc.autoconfigure.error.ErrorMvcAutoConfiguration",
+        "org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration"})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(name = "org.springframework.boot.webmvc.error.ErrorController")
 @ConditionalOnProperty(prefix = "hardening", name = "problem-error-pages", matchIfMissing = true)
@@ -43,6 +47,14 @@ public final class HardeningErrorsAutoConfiguration {
     @ConditionalOnMissingBean(org.springframework.boot.webmvc.error.ErrorController.class)
     public ProblemErrorController hardeningProblemErrorController() {
         return new ProblemErrorController();
+    }
+
+    /** @return Spring MVC's problem documents without request echoes, in place of Boot's {@code ProblemDetailsExceptionHandler} */
+    @Bean
+    @ConditionalOnClass(name = "org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler")
+    @ConditionalOnMissingBean(type = "org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler")
+    public QuietProblemDetails hardeningQuietProblemDetails() {
+        return new QuietProblemDetails();
     }
 
     /** Embedded Tomcat's own error page. */

@@ -2,11 +2,12 @@ package dev.hardening.spring.autoconfigure;
 
 import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.Finding;
+import dev.hardening.config.ProblemCode;
 import dev.hardening.config.StartupCheck;
 import dev.hardening.lifecycle.DelayScheduler;
 import dev.hardening.spring.HardeningProperties;
 import dev.hardening.spring.internal.ShutdownDelay;
-import dev.hardening.spring.internal.StarterCheck;
+import dev.hardening.spring.internal.PropertyVariables;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,8 +119,8 @@ public final class HardeningLifecycleAutoConfiguration {
         return env -> {
             List<Finding> out = new ArrayList<>();
             if (phaseProblem != null) {
-                out.add(StarterCheck.propertyError("spring.lifecycle.timeout-per-shutdown-phase", phaseProblem,
-                        "a duration such as 30s"));
+                out.add(PropertyVariables.problem(environment, ProblemCode.UNPARSABLE,
+                        "spring.lifecycle.timeout-per-shutdown-phase", phaseProblem, "write a duration such as 30s"));
             }
             if (configured != null && configured.isNegative()) {
                 out.add(Finding.fail("HS-L001", "graceful shutdown", "hardening.lifecycle.shutdown-delay",

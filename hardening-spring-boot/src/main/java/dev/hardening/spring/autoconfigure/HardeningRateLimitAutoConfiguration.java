@@ -1,6 +1,7 @@
 package dev.hardening.spring.autoconfigure;
 
 import dev.hardening.config.Finding;
+import dev.hardening.config.ProblemCode;
 import dev.hardening.config.StartupCheck;
 import dev.hardening.ratelimit.FallbackMode;
 import dev.hardening.ratelimit.RateLimitBackend;
@@ -17,6 +18,7 @@ import dev.hardening.spring.HardeningProperties;
 import dev.hardening.spring.internal.BearerIdentification;
 import dev.hardening.spring.internal.PathMatchingFilter;
 import dev.hardening.spring.internal.SpringDataRedis;
+import dev.hardening.spring.internal.PropertyVariables;
 import dev.hardening.spring.internal.StarterCheck;
 import jakarta.servlet.Filter;
 import java.util.ArrayList;
@@ -34,6 +36,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -67,8 +70,8 @@ import org.springframework.util.ClassUtils;
  * opens its own fail-fast connection to it: 100 ms command timeout, commands refused while
  * disconnected, so a dead Redis costs a request nothing but the fallback); otherwise memory, which
  * the startup report FAILs in production ({@code HR-B001}) unless {@code backend=memory} was chosen.
- * A property the starter cannot use is a FAIL line ({@code HS-C001}) in the same report rather than a
- * failed bean. The {@link RateLimiting} bean backs off when the application defines its own.
+ * A property the starter cannot use is a FAIL line ({@code HC-E00x}, naming the variable the property
+ * was mapped from) in the same report rather than a failed bean. The {@link RateLimiting} bean backs off when the application defines its own.
  */
 @AutoConfiguration(afterName = {"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
         // Spring Boot 3.5's name of the same auto-configuration
@@ -107,6 +110,7 @@ public final class HardeningRateLimitAutoConfiguration {
 
     private final List<Finding> problems = new ArrayList<>();
     private final List<Finding> notes = new ArrayList<>();
+    private Environment environment;
 
     /** Created by Spring. */
     public HardeningRateLimitAutoConfiguration() {
@@ -116,36 +120,40 @@ public final class HardeningRateLimitAutoConfiguration {
      * @param properties the starter's properties
      * @param beans      the application's beans (for its Spring Data Redis connection factory)
      * @param instrumentation the meters to bind ({@code limiter="api"}), if any
+     * @param environment Spring's environment (the variables the properties were mapped from, for the report)
      * @return the limiter, mode, trusted proxies and dedup stores; unusable properties are reported
      *     by {@link #hardeningRateLimitCheck} and replaced by their defaults
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public RateLimiting hardeningRateLimiting(HardeningProperties properties, ListableBeanFactory beans,
-                                              ObjectProvider<StarterInstrumentation> instrumentation) {
+                                              ObjectProvider<StarterInstrumentation> instrumentation,
+                                              Environment environment) {
+        this.environment = environment;
         HardeningProperties.RateLimit p = properties.getRateLimit();
         RateLimiting.Builder b = RateLimiting.builder();
         try {
             b.policy(RateLimitPolicy.parse(p.getLimits()));
         } catch (RateLimitSpecException e) {
-            problems.add(StarterCheck.propertyError(PREFIX + "limits", e.getMessage(),
-                    "comma-separated N/duration limits such as 100/1m,1000/1h"));
+            problems.add(PropertyVariables.problem(environment, ProblemCode.UNPARSABLE, PREFIX + "limits",
+                    PropertyVariables.quote(String.valueOf(p.getLimits())) + " is not a valid rate limit: " + e.getMessage(),
+                    "write comma-separated N/duration limits such as 100/1m,1000/1h"));
         }
-        Optional<FallbackMode> fallback = parseEnum(FallbackMode.class, p.getFallback(), "fallback", "local, open or closed");
+        Optional<FallbackMode> fallback = parseEnum(FallbackMode.class, p.getFallback(), "fallback", "local, open, closed");
         fallback.ifPresent(b::fallback);
         String backend = p.getBackend() == null ? "auto" : p.getBackend().strip().toLowerCase(Locale.ROOT);
         if (backend.equals("memory")) {
             b.backend(RateLimitBackend.MEMORY);
         } else if (!backend.equals("auto") && !backend.equals("redis")) {
-            problems.add(StarterCheck.propertyError(PREFIX + "backend", "unknown backend '" + safe(p.getBackend()) + "'",
-                    "auto, redis or memory"));
+            problems.add(PropertyVariables.problem(environment, ProblemCode.UNPARSABLE, PREFIX + "backend",
+                    safe(p.getBackend()) + " is not one of auto, redis, memory", "write one of auto, redis, memory"));
         }
         if (p.getTrustedProxies() != null && !p.getTrustedProxies().isBlank()) {
             try {
                 b.trustedProxies(TrustedProxies.parse(p.getTrustedProxies()));
             } catch (RuntimeException e) {
-                problems.add(StarterCheck.propertyError(PREFIX + "trusted-proxies", e.getMessage(),
-                        "comma-separated CIDRs such as 10.0.0.0/8"));
+                problems.add(PropertyVariables.problem(environment, ProblemCode.UNPARSABLE, PREFIX + "trusted-proxies",
+                        String.valueOf(e.getMessage()), "write comma-separated CIDRs such as 10.0.0.0/8"));
             }
         }
         Optional<SharedBackend> shared = backend.equals("memory") ? Optional.empty() : shared(p, beans);
@@ -154,8 +162,9 @@ public final class HardeningRateLimitAutoConfiguration {
             if (shared.isPresent()) {
                 b.backend(RateLimitBackend.REDIS);
             } else {
-                problems.add(StarterCheck.propertyError(PREFIX + "backend", "redis chosen but no Redis is configured",
-                        "set " + PREFIX + "redis-uri or configure Spring Data Redis (Lettuce)"));
+                problems.add(PropertyVariables.problem(environment, ProblemCode.INVALID, PREFIX + "backend",
+                        "redis chosen but no Redis is configured", "set " + PropertyVariables.subject(environment,
+                                PREFIX + "redis-uri") + " or configure Spring Data Redis (Lettuce)"));
             }
         }
         RateLimiting built = b.build();
@@ -188,8 +197,9 @@ public final class HardeningRateLimitAutoConfiguration {
             try {
                 return Optional.of(RedisBackend.connect(p.getRedisUri()));
             } catch (RateLimitSpecException e) {
-                problems.add(StarterCheck.propertyError(PREFIX + "redis-uri", e.getMessage(),
-                        "redis://host:port, rediss://…, redis-sentinel://…#master or a node list"));
+                problems.add(PropertyVariables.problem(environment, ProblemCode.UNPARSABLE, PREFIX + "redis-uri",
+                        String.valueOf(e.getMessage()),
+                        "write redis://host:port, rediss://…, redis-sentinel://…#master or a node list"));
                 return Optional.empty();
             }
         }
@@ -210,8 +220,8 @@ public final class HardeningRateLimitAutoConfiguration {
         try {
             return Optional.of(RedisBackend.builder(found.get().uri().orElseThrow()).build());
         } catch (RateLimitSpecException e) {
-            problems.add(StarterCheck.propertyError("spring.data.redis", e.getMessage(),
-                    "set " + PREFIX + "redis-uri"));
+            problems.add(PropertyVariables.problem(environment, ProblemCode.INVALID, "spring.data.redis",
+                    String.valueOf(e.getMessage()), "set " + PropertyVariables.subject(environment, PREFIX + "redis-uri")));
             return Optional.empty();
         }
     }
@@ -223,19 +233,21 @@ public final class HardeningRateLimitAutoConfiguration {
         try {
             return Optional.of(Enum.valueOf(type, value.strip().toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
-            problems.add(StarterCheck.propertyError(PREFIX + property, "unknown value '" + safe(value) + "'", expected));
+            problems.add(PropertyVariables.problem(environment, ProblemCode.UNPARSABLE, PREFIX + property,
+                    safe(value) + " is not one of " + expected, "write one of " + expected));
             return Optional.empty();
         }
     }
 
     private static String safe(String value) {
         String v = value == null ? "" : value.strip();
-        return v.length() > 40 || !v.chars().allMatch(c -> c >= 0x20 && c < 0x7f) ? "(unprintable or long value)" : v;
+        return v.length() > 40 || !v.chars().allMatch(c -> c >= 0x20 && c < 0x7f) ? "(unprintable or long value)"
+                : PropertyVariables.quote(v);
     }
 
     /**
      * @param rateLimiting the rate limiting in use (the application's or the starter's)
-     * @return its findings ({@code HR-…}) with the starter's property problems ({@code HS-C001},
+     * @return its findings ({@code HR-…}) with the starter's property problems ({@code HC-E00x},
      *     {@code HS-R001}) in front
      */
     @Bean

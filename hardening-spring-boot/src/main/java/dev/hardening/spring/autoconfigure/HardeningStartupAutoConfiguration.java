@@ -4,15 +4,20 @@ import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.StartupCheck;
 import dev.hardening.spring.HardeningProperties;
 import dev.hardening.spring.SpringDeployCheck;
+import dev.hardening.spring.internal.PropertyBindFailures;
+import dev.hardening.spring.internal.TomcatLimitsCheck;
 import dev.hardening.spring.internal.StartupReportEnforcer;
 import java.util.stream.Collectors;
 import dev.hardening.spring.internal.StarterInstrumentation;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
@@ -38,6 +43,17 @@ public final class HardeningStartupAutoConfiguration {
         String value = properties.getEnvironment() != null ? properties.getEnvironment()
                 : environment.getProperty(AppEnvironment.VARIABLE);
         return AppEnvironment.fromAppEnv(value);
+    }
+
+    /**
+     * @param environment Spring's environment
+     * @return the advisor that turns a {@code hardening.*} value Spring cannot convert into a report
+     *     line ({@code HC-E002}) instead of a failed start; static, so that it exists before any
+     *     {@code @ConfigurationProperties} bean is bound
+     */
+    @Bean
+    public static PropertyBindFailures hardeningPropertyBindFailures(Environment environment) {
+        return new PropertyBindFailures(environment);
     }
 
     /**
@@ -67,5 +83,18 @@ public final class HardeningStartupAutoConfiguration {
                                                         ObjectProvider<StarterInstrumentation> instrumentation) {
         return new StartupReportEnforcer(environment, appEnvironment, checks.orderedStream().collect(Collectors.toList()),
                 instrumentation.getIfAvailable(() -> StarterInstrumentation.NONE));
+    }
+
+    /** {@code HL-H001}: embedded Tomcat's limits as its connectors run. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.apache.catalina.startup.Tomcat", "org.springframework.boot.tomcat.TomcatConnectorCustomizer"})
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+    static class Tomcat {
+        /** @return the check, which Boot applies to each connector it builds as a connector customizer */
+        @Bean
+        @ConditionalOnMissingBean
+        TomcatLimitsCheck hardeningTomcatLimitsCheck() {
+            return new TomcatLimitsCheck();
+        }
     }
 }

@@ -7,6 +7,7 @@ import dev.hardening.config.ConfigException;
 import dev.hardening.config.ConfigProblem;
 import dev.hardening.config.Finding;
 import dev.hardening.config.HardeningConfig;
+import dev.hardening.config.ProblemCode;
 import dev.hardening.config.RotatingSecret;
 import dev.hardening.config.SecretPurpose;
 import dev.hardening.config.SecretSetting;
@@ -16,7 +17,9 @@ import dev.hardening.ratelimit.DedupStore;
 import dev.hardening.ratelimit.RateLimiting;
 import dev.hardening.spring.HardeningProperties;
 import dev.hardening.spring.internal.GitHubWebhookFilter;
+import dev.hardening.spring.internal.PropertyVariables;
 import dev.hardening.spring.internal.StarterCheck;
+import dev.hardening.spring.internal.StartupReportEnforcer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,9 +95,11 @@ public final class HardeningWebhookAutoConfiguration {
     static Secrets bind(String variable, Environment environment, AppEnvironment mode, TimeSource time) {
         String name = variable == null ? "" : variable.strip();
         if (!VARIABLE.matcher(name).matches()) {
-            return new Secrets("WEBHOOK_SECRET", Optional.empty(), List.of(StarterCheck.propertyError(
-                    "hardening.webhooks.github.secret-variable", "'" + name + "' is not a variable name ending in SECRET",
-                    "upper case letters, digits and underscores ending in SECRET, such as WEBHOOK_SECRET")), Optional.empty());
+            return new Secrets("WEBHOOK_SECRET", Optional.empty(), List.of(PropertyVariables.problem(environment,
+                    ProblemCode.UNPARSABLE, "hardening.webhooks.github.secret-variable",
+                    PropertyVariables.quote(name) + " is not a variable name ending in SECRET",
+                    "write upper case letters, digits and underscores ending in SECRET, such as WEBHOOK_SECRET")),
+                    Optional.empty());
         }
         Map<String, String> env = new LinkedHashMap<>();
         env.put(AppEnvironment.VARIABLE, mode.name().toLowerCase(Locale.ROOT));
@@ -111,11 +116,14 @@ public final class HardeningWebhookAutoConfiguration {
         }
         try {
             BoundConfig<Binding> bound = config.build().bind(Binding.class);
-            return new Secrets(name, bound.settings().secret(), List.of(), Optional.of(bound));
+            // the mode line (HC-M001) is the report's own, printed once
+            StartupCheck secretLines = current -> bound.findings(current).stream()
+                    .filter(f -> !f.id().equals(StartupReportEnforcer.MODE_ID)).toList();
+            return new Secrets(name, bound.settings().secret(), List.of(), Optional.of(secretLines));
         } catch (ConfigException e) {
             List<Finding> problems = new ArrayList<>();
             for (ConfigProblem p : e.problems()) {
-                problems.add(StarterCheck.propertyError(p.variable(), p.message(), p.fix()));
+                problems.add(PropertyVariables.line(p));
             }
             return new Secrets(name, Optional.empty(), problems, Optional.empty());
         }

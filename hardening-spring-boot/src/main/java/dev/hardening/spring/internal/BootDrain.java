@@ -1,5 +1,8 @@
 package dev.hardening.spring.internal;
 
+import dev.hardening.config.AppEnvironment;
+import dev.hardening.config.Finding;
+import dev.hardening.config.StartupCheck;
 import dev.hardening.config.TimeSource;
 import dev.hardening.lifecycle.DelayScheduler;
 import dev.hardening.lifecycle.DrainParticipants;
@@ -35,10 +38,13 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  *       {@link ThreadPoolTaskExecutor}s keep accepting work meanwhile (requests still being served
  *       may hand work to {@code @Async} methods), because {@link #PHASE} is below the web server's
  *       graceful-shutdown phase;</li>
- *   <li>in {@link #PHASE} the executors and schedulers are drained by a hardening-lifecycle
- *       {@link ShutdownCoordinator} (not installed: no signal handling, no hook) until the deadline
- *       {@code shutdown start + delay + drain timeout}; work still running then is cut (interrupted)
- *       and the shutdown report names each cut executor;</li>
+ *   <li>in {@link #PHASE} the requests still in flight ({@link HttpRequestDrain}, {@code http}), the
+ *       executors and the schedulers are drained by a hardening-lifecycle {@link ShutdownCoordinator}
+ *       (not installed: no signal handling, no hook) until the deadline
+ *       {@code shutdown start + delay + drain timeout}; work still running then is cut (requests
+ *       answered 503, executors interrupted) before Boot stops the web server, and the shutdown
+ *       report ({@code http=FINISHED}, {@code http=CUT}, one outcome per participant), which the
+ *       coordinator logs, decides {@link #exitCode()};</li>
  *   <li>if the context is still closing when the whole budget (delay + drain timeout +
  *       {@link #SLACK}) has passed — a bean's destroy method or a lifecycle stop that hangs — the
  *       watchdog logs which executors still have work and halts the JVM with
@@ -48,7 +54,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * the close begins so that Spring's own early shutdown does not refuse work while requests are still
  * served. Thread-safe.
  */
-public final class BootDrain implements SmartLifecycle, ApplicationListener<ContextClosedEvent> {
+public final class BootDrain implements SmartLifecycle, ApplicationListener<ContextClosedEvent>, StartupCheck {
 
     /** After Boot's graceful web-server stop ({@code DEFAULT_PHASE - 1024}), before the web server is stopped ({@code - 2048}). */
     public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1536;
@@ -66,6 +72,7 @@ public final class BootDrain implements SmartLifecycle, ApplicationListener<Cont
     private final Halter halter;
     private final TimeSource time;
     private final List<ShutdownListener> listeners;
+    private final Optional<HttpRequestDrain> http;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Map<String, ThreadPoolExecutor> executors = new LinkedHashMap<>();
     private final Map<String, ScheduledThreadPoolExecutor> schedulers = new LinkedHashMap<>();
@@ -83,10 +90,11 @@ public final class BootDrain implements SmartLifecycle, ApplicationListener<Cont
      * @param halter         what halts the JVM
      * @param time           the clock of the drain deadline
      * @param listeners      told how the drain ended (meters)
+     * @param http           the requests in flight, when the application serves HTTP
      */
     public BootDrain(ConfigurableApplicationContext context, Duration shutdownDelay, Duration drainTimeout,
                      boolean drainExecutors, boolean watchdog, DelayScheduler scheduler, Halter halter, TimeSource time,
-                     List<ShutdownListener> listeners) {
+                     List<ShutdownListener> listeners, Optional<HttpRequestDrain> http) {
         this.context = context;
         this.shutdownDelay = shutdownDelay;
         this.drainTimeout = drainTimeout;
@@ -96,6 +104,7 @@ public final class BootDrain implements SmartLifecycle, ApplicationListener<Cont
         this.halter = halter;
         this.time = time;
         this.listeners = List.copyOf(listeners);
+        this.http = http;
     }
 
     /** @return the whole budget the watchdog enforces: delay + drain timeout + {@link #SLACK} */
@@ -103,9 +112,45 @@ public final class BootDrain implements SmartLifecycle, ApplicationListener<Cont
         return shutdownDelay.plus(drainTimeout).plus(SLACK);
     }
 
-    /** @return the report of the executors' drain, once it ran */
+    /** @return the report of the drain, once it ran */
     public Optional<ShutdownReport> report() {
         return Optional.ofNullable(report);
+    }
+
+    /**
+     * @return the process's exit status after the close: {@link ShutdownReport#EXIT_DRAINED} when
+     *     everything drained (or there was nothing to drain), {@link ShutdownReport#EXIT_CUT} when work was cut
+     */
+    public int exitCode() {
+        ShutdownReport r = report;
+        return r == null ? ShutdownReport.EXIT_DRAINED : r.exitCode();
+    }
+
+    /**
+     * {@code HL-D004}, as hardening-lifecycle's coordinator words it: the participants the close will
+     * drain — the HTTP requests and the application's executors and schedulers as they exist when
+     * the report is built (before the web server listens).
+     */
+    @Override
+    public List<Finding> findings(AppEnvironment environment) {
+        List<String> names = new ArrayList<>();
+        http.ifPresent(h -> names.add(h.name()));
+        if (drainExecutors) {
+            for (String bean : context.getBeanFactory().getBeanNamesForType(ThreadPoolTaskExecutor.class, false, false)) {
+                names.add(participantName("executor", bean));
+            }
+            for (String bean : context.getBeanFactory().getBeanNamesForType(ThreadPoolTaskScheduler.class, false, false)) {
+                names.add(participantName("scheduler", bean));
+            }
+        }
+        if (names.isEmpty()) {
+            return List.of(Finding.warn("HL-D004", "IX. Disposability", "drain participants",
+                    "nothing registered: in-flight work will not be drained", "serve HTTP through the web server, "
+                            + "or keep hardening.lifecycle.drain-executors on"));
+        }
+        return List.of(Finding.pass("HL-D004", "IX. Disposability", "drain participants",
+                names.size() + " registered (" + String.join(", ", names) + "); drained within " + drainTimeout
+                        + " after the " + shutdownDelay + " shutdown delay", ""));
     }
 
     @Override
@@ -202,7 +247,7 @@ public final class BootDrain implements SmartLifecycle, ApplicationListener<Cont
                 e = new LinkedHashMap<>(executors);
                 s = new LinkedHashMap<>(schedulers);
             }
-            if (!e.isEmpty() || !s.isEmpty()) {
+            if (http.isPresent() || !e.isEmpty() || !s.isEmpty()) {
                 report = drain(e, s);
             }
         } finally {
@@ -238,13 +283,14 @@ public final class BootDrain implements SmartLifecycle, ApplicationListener<Cont
             });
         }
         ShutdownCoordinator coordinator = b.build();
+        http.ifPresent(coordinator::register);
         e.forEach((name, executor) -> coordinator.register(DrainParticipants.executor(name, executor)));
         s.forEach((name, executor) -> coordinator.register(DrainParticipants.executor(name, executor)));
         ShutdownReport r = coordinator.shutdown();
         if (!r.fullyDrained()) {
             LOG.warn("shutdown: work still running at the drain deadline was cut: {}", r.cut());
         }
-        return r;
+        return r; // the coordinator has logged r.render() (shutdown drained / cut work; outcomes: http=…)
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.hardening.config.ConfigException;
 import dev.hardening.config.ConfigProblem;
 import dev.hardening.config.Finding;
 import dev.hardening.config.HardeningConfig;
+import dev.hardening.config.ProblemCode;
 import dev.hardening.config.Secret;
 import dev.hardening.config.SecretPurpose;
 import dev.hardening.config.SecretSetting;
@@ -62,9 +63,9 @@ public final class RequiredSecrets implements StartupCheck {
         for (String raw : names) {
             String name = raw == null ? "" : raw.strip();
             if (!NAME.matcher(name).matches()) {
-                findings.add(StarterCheck.propertyError("hardening.required-secrets", "'" + name
-                        + "' is not a variable name ending in _KEY or SECRET",
-                        "upper case letters, digits and underscores ending in _KEY or SECRET, such as SECRET_KEY"));
+                findings.add(PropertyVariables.problem(environment, ProblemCode.UNPARSABLE, "hardening.required-secrets",
+                        PropertyVariables.quote(name) + " is not a variable name ending in _KEY or SECRET",
+                        "write upper case letters, digits and underscores ending in _KEY or SECRET, such as SECRET_KEY"));
                 continue;
             }
             Map<String, String> env = new LinkedHashMap<>();
@@ -85,21 +86,25 @@ public final class RequiredSecrets implements StartupCheck {
                 if (key) {
                     BoundConfig<KeyBinding> bound = config.build().bind(KeyBinding.class);
                     secrets.put(name, bound.settings().key());
-                    findings.addAll(bound.findings());
+                    findings.addAll(withoutModeLine(bound.findings()));
                 } else {
                     BoundConfig<SecretBinding> bound = config.build().bind(SecretBinding.class);
                     secrets.put(name, bound.settings().secret());
-                    findings.addAll(bound.findings());
+                    findings.addAll(withoutModeLine(bound.findings()));
                 }
             } catch (ConfigException e) {
                 for (ConfigProblem p : e.problems()) {
-                    findings.add(Finding.fail(p.code().id(), "configuration is valid", p.variable(),
-                            p.message() + " (" + p.source() + ")", p.fix()));
+                    findings.add(PropertyVariables.line(p));
                 }
-                findings.addAll(e.findings());
+                findings.addAll(withoutModeLine(e.findings()));
             }
         }
         return new RequiredSecrets(secrets, findings);
+    }
+
+    /** Each bind reports the mode ({@code HC-M001}); the report prints that line once, itself. */
+    private static List<Finding> withoutModeLine(List<Finding> findings) {
+        return findings.stream().filter(f -> !f.id().equals(StartupReportEnforcer.MODE_ID)).toList();
     }
 
     /**

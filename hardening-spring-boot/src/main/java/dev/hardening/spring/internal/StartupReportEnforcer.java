@@ -25,6 +25,9 @@ import org.springframework.core.env.PropertySource;
  */
 public final class StartupReportEnforcer implements SmartInitializingSingleton {
 
+    /** The id of the mode line ({@code HC-M001}), which every hardening-config bind reports and the report prints once. */
+    public static final String MODE_ID = "HC-M001";
+
     private static final Logger LOG = LoggerFactory.getLogger("dev.hardening.spring.StartupReport");
 
     private final Environment environment;
@@ -66,7 +69,7 @@ public final class StartupReportEnforcer implements SmartInitializingSingleton {
         try {
             BoundConfig<NoSettings> bound = HardeningConfig.builder().environment(silenceVariables()).build()
                     .bind(NoSettings.class);
-            builder = StartupReport.builder(appEnvironment).silences(bound.silences());
+            builder = StartupReport.builder(appEnvironment).silences(bound.silences()).addAll(bound.findings());
         } catch (ConfigException e) {
             builder = StartupReport.builder(e);
         }
@@ -89,7 +92,14 @@ public final class StartupReportEnforcer implements SmartInitializingSingleton {
 
     private Map<String, String> silenceVariables() {
         Map<String, String> out = new LinkedHashMap<>();
-        out.put(AppEnvironment.VARIABLE, appEnvironment.name().toLowerCase(java.util.Locale.ROOT));
+        // APP_ENV as the operator set it (the mode line quotes it), unless the mode came from elsewhere
+        String appEnv = environment.getProperty(AppEnvironment.VARIABLE);
+        if (AppEnvironment.fromAppEnv(appEnv) != appEnvironment) {
+            appEnv = appEnvironment.name().toLowerCase(java.util.Locale.ROOT);
+        }
+        if (appEnv != null) {
+            out.put(AppEnvironment.VARIABLE, appEnv);
+        }
         if (environment instanceof ConfigurableEnvironment) {
             for (PropertySource<?> source : ((ConfigurableEnvironment) environment).getPropertySources()) {
                 if (source instanceof EnumerablePropertySource) {
