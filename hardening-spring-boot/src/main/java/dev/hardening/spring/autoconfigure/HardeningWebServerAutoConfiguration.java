@@ -1,8 +1,10 @@
 package dev.hardening.spring.autoconfigure;
 
 import dev.hardening.config.Finding;
+import dev.hardening.config.ProblemCode;
 import dev.hardening.spring.HardeningProperties;
 import dev.hardening.spring.internal.JettyReadGuard;
+import dev.hardening.spring.internal.PropertyVariables;
 import dev.hardening.spring.internal.StarterCheck;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +19,7 @@ import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -25,7 +28,7 @@ import org.springframework.util.unit.DataSize;
  * application runs, and request heads (parsed by Jetty without a thread) complete within
  * {@code hardening.server.head-timeout} ({@link JettyReadGuard}). The
  * customizer bean {@code hardeningJettyReadGuard} backs off when the application defines a bean of
- * that name, or with {@code hardening.server.read-guard=false}; an unusable value is an {@code HS-C001}
+ * that name, or with {@code hardening.server.read-guard=false}; an unusable value is an {@code HC-E003}
  * line of the startup report. Tomcat gets nothing here: it cannot
  * read a servlet's body without a thread (see the README).
  */
@@ -46,13 +49,15 @@ public final class HardeningWebServerAutoConfiguration {
     static class Jetty {
         /**
          * @param properties the starter's properties
+         * @param environment where the properties came from (a report line names the variable)
          * @return the customizer that wraps Jetty's handler in the read guard
          */
         @Bean
         @ConditionalOnMissingBean(name = "hardeningJettyReadGuard")
-        WebServerFactoryCustomizer<JettyServletWebServerFactory> hardeningJettyReadGuard(HardeningProperties properties) {
+        WebServerFactoryCustomizer<JettyServletWebServerFactory> hardeningJettyReadGuard(HardeningProperties properties,
+                Environment environment) {
             HardeningProperties.WebServer s = properties.getServer();
-            if (!problems(s).isEmpty()) {
+            if (!problems(s, environment).isEmpty()) {
                 return factory -> { }; // the startup report names the property and refuses the start
             }
             return factory -> factory.addServerCustomizers(server -> new JettyReadGuard(s.getHeadTimeout(),
@@ -61,30 +66,31 @@ public final class HardeningWebServerAutoConfiguration {
 
         /**
          * @param properties the starter's properties
-         * @return {@code HS-C001} lines of the startup report for unusable {@code hardening.server.*} values
+         * @param environment where the properties came from (a report line names the variable)
+         * @return {@code HC-E003} lines of the startup report for unusable {@code hardening.server.*} values
          */
         @Bean
-        StarterCheck hardeningWebServerCheck(HardeningProperties properties) {
-            return new StarterCheck(problems(properties.getServer()), List.of());
+        StarterCheck hardeningWebServerCheck(HardeningProperties properties, Environment environment) {
+            return new StarterCheck(problems(properties.getServer(), environment), List.of());
         }
     }
 
-    static List<Finding> problems(HardeningProperties.WebServer s) {
+    static List<Finding> problems(HardeningProperties.WebServer s, Environment environment) {
         List<Finding> out = new ArrayList<>();
         Duration h = s.getHeadTimeout();
         if (h == null || h.isNegative() || h.isZero()) {
-            out.add(StarterCheck.propertyError("hardening.server.head-timeout", "not a positive duration", "e.g. 10s"));
+            out.add(PropertyVariables.problem(environment, ProblemCode.OUT_OF_RANGE, "hardening.server.head-timeout", "not a positive duration", "e.g. 10s"));
         }
         Duration t = s.getBodyTimeout();
         if (t == null || t.isNegative() || t.isZero()) {
-            out.add(StarterCheck.propertyError("hardening.server.body-timeout", "not a positive duration", "e.g. 30s"));
+            out.add(PropertyVariables.problem(environment, ProblemCode.OUT_OF_RANGE, "hardening.server.body-timeout", "not a positive duration", "e.g. 30s"));
         }
         DataSize max = s.getMaxBody();
         if (max == null || max.toBytes() <= 0 || max.toBytes() > Integer.MAX_VALUE - 8) {
-            out.add(StarterCheck.propertyError("hardening.server.max-body", "not between 1B and 2GB", "e.g. 10MB"));
+            out.add(PropertyVariables.problem(environment, ProblemCode.OUT_OF_RANGE, "hardening.server.max-body", "not between 1B and 2GB", "e.g. 10MB"));
         }
         if (s.getMaxConcurrentBodyReads() <= 0) {
-            out.add(StarterCheck.propertyError("hardening.server.max-concurrent-body-reads", "not positive", "e.g. 256"));
+            out.add(PropertyVariables.problem(environment, ProblemCode.OUT_OF_RANGE, "hardening.server.max-concurrent-body-reads", "not positive", "e.g. 256"));
         }
         return out;
     }
