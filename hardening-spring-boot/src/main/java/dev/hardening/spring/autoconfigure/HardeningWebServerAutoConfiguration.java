@@ -1,6 +1,7 @@
 package dev.hardening.spring.autoconfigure;
 
 import dev.hardening.config.Finding;
+import dev.hardening.config.FindingStatus;
 import dev.hardening.config.ProblemCode;
 import dev.hardening.spring.HardeningProperties;
 import dev.hardening.spring.internal.JettyReadGuard;
@@ -67,13 +68,44 @@ public final class HardeningWebServerAutoConfiguration {
         /**
          * @param properties the starter's properties
          * @param environment where the properties came from (a report line names the variable)
-         * @return {@code HC-E003} lines of the startup report for unusable {@code hardening.server.*} values
+         * @return {@code HC-E003} lines of the startup report for unusable {@code hardening.server.*}
+         *     values, else {@code HL-H001} PASS naming the limits the read guard enforces
          */
         @Bean
         StarterCheck hardeningWebServerCheck(HardeningProperties properties, Environment environment) {
-            return new StarterCheck(problems(properties.getServer(), environment), List.of());
+            HardeningProperties.WebServer s = properties.getServer();
+            List<Finding> problems = problems(s, environment);
+            if (!problems.isEmpty()) {
+                return new StarterCheck(problems, List.of());
+            }
+            String limits = "Jetty with the read guard: head deadline " + s.getHeadTimeout() + ", body deadline "
+                    + s.getBodyTimeout() + ", body <= " + s.getMaxBody().toBytes() + " B, at most "
+                    + s.getMaxConcurrentBodyReads() + " bodies read at once, without a thread";
+            return new StarterCheck(List.of(), List.of(env -> List.of(
+                    Finding.pass(HL_H001, SLOW_CLIENTS, "HTTP server", limits, ""))));
         }
     }
+
+    /** Embedded Jetty with the read guard turned off. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.eclipse.jetty.server.Server",
+        "org.springframework.boot.jetty.servlet.JettyServletWebServerFactory"})
+    @ConditionalOnProperty(prefix = "hardening.server", name = "read-guard", havingValue = "false")
+    static class UnguardedJetty {
+        /** @return {@code HL-H001}: FAIL in production, WARN elsewhere */
+        @Bean
+        StarterCheck hardeningWebServerCheck() {
+            return new StarterCheck(List.of(), List.of(env -> {
+                Finding f = Finding.fail(HL_H001, SLOW_CLIENTS, "HTTP server",
+                        "Jetty without the read guard (hardening.server.read-guard=false): a servlet reads a slow"
+                                + " request body with a thread held", "remove hardening.server.read-guard=false");
+                return List.of(env.isProduction() ? f : f.withStatus(FindingStatus.WARN));
+            }));
+        }
+    }
+
+    private static final String HL_H001 = "HL-H001";
+    private static final String SLOW_CLIENTS = "slow clients cannot hold the server";
 
     static List<Finding> problems(HardeningProperties.WebServer s, Environment environment) {
         List<Finding> out = new ArrayList<>();
