@@ -22,7 +22,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -267,7 +266,7 @@ public final class HardenedHttpServer extends HttpServer {
      * connections already open are read and handled (a {@link HttpServerDrain} answers them 503
      * with {@code Connection: close}). Before the connections close, requests already arriving on
      * them are still answered, for at most one more second, and a connection is closed only once
-     * it has been idle 200 ms (one that has not sent a request yet: within that second, once it has).
+     * it has been idle 200 ms; one that has not sent a request yet is waited for within that second.
      * The listener's close takes effect at once: connections the kernel completed before it are
      * accepted and answered, later ones are refused. A concurrent {@code stop(0)} ends the wait of an earlier call.
      * Returns when the server is stopped.
@@ -354,9 +353,8 @@ public final class HardenedHttpServer extends HttpServer {
      * completed, drops its key, closes, and selects at once to make the close take effect.
      */
     private void closeOnSelector(ServerSocketChannel listener) {
-        CountDownLatch done = new CountDownLatch(1);
         List<ManagedSelector> selectors = List.copyOf(connector.getSelectorManager().getBeans(ManagedSelector.class));
-        AtomicInteger pending = new AtomicInteger(selectors.size());
+        CountDownLatch done = new CountDownLatch(selectors.size());
         for (ManagedSelector selector : selectors) {
             selector.submit(s -> {
                 try {
@@ -374,9 +372,7 @@ public final class HardenedHttpServer extends HttpServer {
                         }
                     }
                 } finally {
-                    if (pending.decrementAndGet() == 0) {
-                        done.countDown();
-                    }
+                    done.countDown();
                 }
             });
         }
