@@ -111,6 +111,17 @@ public final class HardenedHttpServer extends HttpServer {
     private static final Duration CLOSE_LINGER = Duration.ofMillis(200);
     /** The longest stop() waits for requests on open connections before closing them all. */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
+    /**
+     * Before the listener closes, requests that start are held and the listener stays open until no
+     * response has gone out for this long: a client told {@code Connection: close} reconnects at
+     * once, and a handshake the kernel completes after the listener's last accept is reset by the
+     * close (Java 17 has no way to stop the kernel completing handshakes first). With no response
+     * going out, no client is prompted to reconnect into that window; the held requests are answered
+     * once the listener is closed. (Measured: see closeListener.)
+     */
+    private static final Duration SETTLE_QUIET = Duration.ofMillis(200);
+    /** The longest the listener stays open for {@link #SETTLE_QUIET} while in-flight requests keep ending. */
+    private static final Duration SETTLE_MAX = Duration.ofSeconds(1);
     private static final int MIN_THREADS = 8;
     private static final int MAX_QUEUED_TASKS = 16_384;
     private static final int ACCEPT_QUEUE = 1024;
@@ -134,6 +145,7 @@ public final class HardenedHttpServer extends HttpServer {
     private final Object lock = new Object();
     private final Object listenerLock = new Object();
     private final AtomicBoolean listenerClosed = new AtomicBoolean();
+    private final CountDownLatch listenerDone = new CountDownLatch(1);
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile boolean stopNow;
     private volatile long listenerClosedAt;
@@ -205,6 +217,11 @@ public final class HardenedHttpServer extends HttpServer {
         return (AppEnvironment env) -> List.of(Finding.pass(FINDING_ID, RULE, "HTTP server", summary, ""));
     }
 
+    /** @return whether requests that start now are held until the listener has closed (stop() has begun) */
+    boolean holdsRequests() {
+        return guard.holding();
+    }
+
     /** @return requests in flight (read, being handled or being answered) */
     public long inFlight() {
         return guard.inFlight();
@@ -260,15 +277,19 @@ public final class HardenedHttpServer extends HttpServer {
     }
 
     /**
-     * Stops the server as {@link HttpServer#stop(int)} documents it: closes the listener at once
-     * (new connections are refused), waits until no request is in flight or {@code delay} seconds
+     * Stops the server as {@link HttpServer#stop(int)} documents it: closes the listener (new
+     * connections are refused), waits until no request is in flight or {@code delay} seconds
      * have passed, then closes every connection and stops the pool. Requests arriving meanwhile on
      * connections already open are read and handled (a {@link HttpServerDrain} answers them 503
      * with {@code Connection: close}). Before the connections close, requests already arriving on
      * them are still answered, for at most one more second, and a connection is closed only once
      * it has been idle 200 ms; one that has not sent a request yet is waited for within that second.
      * The listener's close takes effect at once: connections the kernel completed before it are
-     * accepted and answered, later ones are refused. A concurrent {@code stop(0)} ends the wait of an earlier call.
+     * accepted and answered, later ones are refused. Just before it, requests that start are held
+     * and answered only once the listener is closed, and the listener stays open until no response
+     * has gone out for 200 ms (at most one second; at once when no connection is open): a client
+     * that reconnects when told {@code Connection: close} then lands on an accepted connection, not in the
+     * accept queue as it closes (which would reset it). A concurrent {@code stop(0)} ends the wait of an earlier call.
      * Returns when the server is stopped.
      *
      * @param delay the longest wait in seconds for requests in flight
@@ -331,16 +352,59 @@ public final class HardenedHttpServer extends HttpServer {
         }
     }
 
+    /**
+     * Closes the listener once; a concurrent caller waits until it is closed. First the settle (see
+     * {@link #SETTLE_QUIET}), then the close on the selector, then the held requests are released.
+     */
     private void closeListener() {
         if (!listenerClosed.compareAndSet(false, true)) {
+            try {
+                listenerDone.await(SETTLE_MAX.plus(CLOSE_GRACE).toMillis() * 2, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
-        listenerClosedAt = time.nanoTime();
-        Object transport = connector.getTransport();
-        if (transport instanceof ServerSocketChannel && ((ServerSocketChannel) transport).isOpen()) {
-            closeOnSelector((ServerSocketChannel) transport);
+        try {
+            settle();
+            listenerClosedAt = time.nanoTime();
+            Object transport = connector.getTransport();
+            if (transport instanceof ServerSocketChannel && ((ServerSocketChannel) transport).isOpen()) {
+                closeOnSelector((ServerSocketChannel) transport);
+            }
+            connector.setAccepting(false);
+        } finally {
+            guard.release(pool);
+            listenerDone.countDown();
         }
-        connector.setAccepting(false);
+    }
+
+    /**
+     * Holds requests that start from now on, then waits until no response has ended for
+     * {@link #SETTLE_QUIET} (at most {@link #SETTLE_MAX}). Real time, not the server's time source:
+     * it waits for clients on the network. Nothing to wait for when no connection is open.
+     */
+    private void settle() {
+        if (!guard.hold()) {
+            return;
+        }
+        long start = System.nanoTime();
+        synchronized (lock) {
+            while (true) {
+                long now = System.nanoTime();
+                long quietFor = now - Math.max(start, guard.lastEndedWhileHolding());
+                long left = Math.min(SETTLE_QUIET.toNanos() - quietFor, SETTLE_MAX.toNanos() - (now - start));
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /**

@@ -321,6 +321,7 @@ class HardenedHttpServerTest {
                 stopped.countDown();
             });
             stopper.start();
+            awaitRefused(port(s));
             // well past the 200 ms linger that closes a connection which has answered, within the
             // one second that a connection which has not sent its first request yet is given
             clock.advance(Duration.ofMillis(600));
@@ -331,6 +332,58 @@ class HardenedHttpServerTest {
             assertThat(stopped.await(10, TimeUnit.SECONDS)).as("stop returns within its grace").isTrue();
             assertThat(used.closedByServer()).isTrue();
         }
+    }
+
+    @Test
+    void requestsStartingAsTheListenerClosesAreAnsweredOnlyOnceItHasClosed() throws Exception {
+        HardenedHttpServer s = start(HardenedHttpServer.builder(ANY_PORT));
+        int port = port(s);
+        // the handler itself tells whether the listener was still open when it ran
+        s.createContext("/probe", ex -> {
+            String state;
+            try {
+                RawHttp.connect(port).close();
+                state = "listener open";
+            } catch (ConnectException e) {
+                state = "listener closed";
+            }
+            byte[] body = state.getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        try (RawHttp used = RawHttp.connect(port)) {
+            assertThat(used.send("GET /probe HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("listener open");
+            CountDownLatch stopped = new CountDownLatch(1);
+            Thread stopper = new Thread(() -> {
+                s.stop(5);
+                stopped.countDown();
+            });
+            stopper.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!s.holdsRequests() && stopped.getCount() > 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(s.holdsRequests()).as("stop() holds new requests before closing the listener").isTrue();
+            RawHttp.Response held = used.send("GET /probe HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertThat(held.status()).isEqualTo(200);
+            assertThat(held.body()).as("no response goes out while the listener can still take a reconnecting client")
+                    .isEqualTo("listener closed");
+            assertThat(stopped.await(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /** Polls with a deadline until a new connection to {@code port} is refused. */
+    private static void awaitRefused(int port) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try {
+                RawHttp.connect(port).close();
+            } catch (ConnectException e) {
+                return;
+            }
+        }
+        throw new AssertionError("new connections still accepted 10 s after stop()");
     }
 
     @Test
