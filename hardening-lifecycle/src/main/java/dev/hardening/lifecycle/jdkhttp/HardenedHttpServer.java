@@ -11,10 +11,6 @@ import dev.hardening.config.TimeSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -22,7 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.io.ManagedSelector;
+import dev.hardening.lifecycle.jetty.ListenerClose;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -117,7 +113,7 @@ public final class HardenedHttpServer extends HttpServer {
      * once, and a handshake the kernel completes after the listener's last accept is reset by the
      * close (Java 17 has no way to stop the kernel completing handshakes first). With no response
      * going out, no client is prompted to reconnect into that window; the held requests are answered
-     * once the listener is closed. (Measured: see closeListener.)
+     * once the listener is closed. (Why the close itself: {@link ListenerClose}.)
      */
     private static final Duration SETTLE_QUIET = Duration.ofMillis(200);
     /** The longest the listener stays open for {@link #SETTLE_QUIET} while in-flight requests keep ending. */
@@ -143,7 +139,6 @@ public final class HardenedHttpServer extends HttpServer {
     private final InetSocketAddress requested;
     private final String summary;
     private final Object lock = new Object();
-    private final Object listenerLock = new Object();
     private final AtomicBoolean listenerClosed = new AtomicBoolean();
     private final CountDownLatch listenerDone = new CountDownLatch(1);
     private final AtomicBoolean stopped = new AtomicBoolean();
@@ -164,7 +159,7 @@ public final class HardenedHttpServer extends HttpServer {
         config.setSendXPoweredBy(false);
         config.setHeaderCacheSize(HEADER_CACHE_CHARS);
         // acceptors = 0: connections are accepted by the selector from a non-blocking listener, which
-        // lets stop() take the accept queue's last connections before closing it (see closeListener)
+        // lets stop() take the accept queue's last connections before closing it (ListenerClose)
         this.connector = new ServerConnector(jetty, 0, -1, new HttpConnectionFactory(config));
         connector.setHost(b.address.getHostString());
         connector.setPort(b.address.getPort());
@@ -368,11 +363,7 @@ public final class HardenedHttpServer extends HttpServer {
         try {
             settle();
             listenerClosedAt = time.nanoTime();
-            Object transport = connector.getTransport();
-            if (transport instanceof ServerSocketChannel && ((ServerSocketChannel) transport).isOpen()) {
-                closeOnSelector((ServerSocketChannel) transport);
-            }
-            connector.setAccepting(false);
+            ListenerClose.close(connector, CLOSE_GRACE);
         } finally {
             guard.release(pool);
             listenerDone.countDown();
@@ -403,76 +394,6 @@ public final class HardenedHttpServer extends HttpServer {
                     Thread.currentThread().interrupt();
                     return;
                 }
-            }
-        }
-    }
-
-    /**
-     * Closes the listener without leaving a window in which the kernel completes handshakes that
-     * the close then resets. java.nio defers the close of a channel registered with a selector until
-     * that selector's next select, and Jetty's selector can sleep in select() until jetty.stop():
-     * measured, closing from another thread left the socket listening up to ~250 ms longer, and 1-47
-     * fresh connections per SIGTERM (50 reconnecting clients) were reset. So the selector holding
-     * the listener does it all in one step on its own thread: takes the connections the kernel has
-     * completed, drops its key, closes, and selects at once to make the close take effect.
-     */
-    private void closeOnSelector(ServerSocketChannel listener) {
-        List<ManagedSelector> selectors = List.copyOf(connector.getSelectorManager().getBeans(ManagedSelector.class));
-        CountDownLatch done = new CountDownLatch(selectors.size());
-        for (ManagedSelector selector : selectors) {
-            selector.submit(s -> {
-                try {
-                    SelectionKey key = listener.keyFor(s);
-                    if (key != null) {
-                        synchronized (listenerLock) {
-                            takeAndClose(listener);
-                            key.cancel();
-                            try {
-                                s.selectNow(); // ends the registration: the socket closes now
-                            } catch (IOException e) {
-                                // the selector is closing
-                            }
-                            s.wakeup(); // keys made ready by selectNow are handled on the next select
-                        }
-                    }
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        try {
-            done.await(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        synchronized (listenerLock) {
-            if (listener.isOpen()) {
-                // no selector held it (never started), or none ran in time
-                takeAndClose(listener);
-            }
-        }
-    }
-
-    /**
-     * Takes the connections the kernel has completed but nobody has accepted yet (the close would
-     * reset them after their clients had sent a request) and hands them to the selectors to be
-     * served, then closes the listener. A server never started has a blocking listener and nothing
-     * to take.
-     */
-    private void takeAndClose(ServerSocketChannel listener) {
-        try {
-            for (SocketChannel c = listener.isBlocking() ? null : listener.accept(); c != null; c = listener.accept()) {
-                c.configureBlocking(false);
-                c.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                connector.getSelectorManager().accept(c);
-            }
-        } catch (IOException e) {
-            // the listener is closing anyway
-        } finally {
-            try {
-                listener.close();
-            } catch (IOException ignored) {
-                // already closed
             }
         }
     }
