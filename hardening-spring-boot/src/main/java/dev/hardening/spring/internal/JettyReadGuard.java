@@ -4,11 +4,16 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import dev.hardening.lifecycle.jetty.ListenerClose;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Connection;
@@ -19,6 +24,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
 
@@ -47,12 +53,24 @@ import org.eclipse.jetty.util.thread.Scheduler;
  */
 public final class JettyReadGuard extends Handler.Wrapper {
 
+    /** How long no response may have gone out before the listeners close (see {@link #closeListeners}). */
+    private static final Duration SETTLE_QUIET = Duration.ofMillis(200);
+    /** The longest the listeners stay open waiting for {@link #SETTLE_QUIET}. */
+    private static final Duration SETTLE_MAX = Duration.ofSeconds(1);
+
     private final long headTimeoutNanos;
     private final long bodyTimeoutNanos;
     private final long maxBodyBytes;
     private final Semaphore slots;
     /** One entry per open connection: bounded by the connections Jetty holds open. */
     private final Map<Connection, HeadWatch> watches = new ConcurrentHashMap<>();
+    private final Object holdLock = new Object();
+    /** Requests that started while the listeners were about to close; null when not holding. */
+    private List<Runnable> held;
+    private boolean released;
+    private volatile boolean holding;
+    /** System.nanoTime() when a request last ended while holding (0: none did). */
+    private volatile long lastEndedWhileHolding;
 
     /**
      * @param headTimeout        how long a request head may take to arrive, from its first byte; positive
@@ -213,6 +231,88 @@ public final class JettyReadGuard extends Handler.Wrapper {
         }
     }
 
+    // ---- closing the listeners at shutdown ----
+
+    /**
+     * Closes the listening socket of each of the server's connectors without resetting anyone:
+     * first requests that start are held (read, not yet handled) and the listeners stay open until
+     * no response has gone out for {@link #SETTLE_QUIET} (at most {@link #SETTLE_MAX}; at once when
+     * no connection is open), so no client is told {@code Connection: close} and reconnects just as
+     * a listener closes; then each listener is closed with {@link ListenerClose} (a handshake the
+     * kernel completed after the last accept would be reset by the close), and the held requests are
+     * handled. Meant for the end of the shutdown delay, before Boot's graceful stop; once only.
+     */
+    public void closeListeners() {
+        Server server = getServer();
+        if (server == null) {
+            return;
+        }
+        boolean open;
+        synchronized (holdLock) {
+            if (released || held != null) {
+                return;
+            }
+            held = new ArrayList<>();
+            holding = true;
+            open = !watches.isEmpty();
+        }
+        try {
+            if (open) {
+                settle();
+            }
+            for (Connector c : server.getConnectors()) {
+                if (c instanceof ServerConnector) {
+                    ListenerClose.close((ServerConnector) c, SETTLE_MAX);
+                }
+            }
+        } finally {
+            release(server.getThreadPool());
+        }
+    }
+
+    private void settle() {
+        long start = System.nanoTime();
+        while (true) {
+            long now = System.nanoTime();
+            long quietFor = now - Math.max(start, lastEndedWhileHolding);
+            long left = Math.min(SETTLE_QUIET.toNanos() - quietFor, SETTLE_MAX.toNanos() - (now - start));
+            if (left <= 0) {
+                return;
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(10))); // polls the last response's time
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void release(Executor executor) {
+        List<Runnable> run;
+        synchronized (holdLock) {
+            released = true;
+            holding = false;
+            run = held;
+            held = null;
+        }
+        if (run == null) {
+            return;
+        }
+        for (Runnable r : run) {
+            try {
+                executor.execute(r);
+            } catch (RejectedExecutionException e) {
+                r.run(); // the pool is stopping: answer on this thread rather than drop the request
+            }
+        }
+    }
+
+    /** @return whether requests that start now are held until the listeners have closed */
+    boolean holding() {
+        return holding;
+    }
+
     // ---- requests: the body deadline ----
 
     @Override
@@ -221,8 +321,32 @@ public final class JettyReadGuard extends Handler.Wrapper {
         HeadWatch watch = watches.get(connection);
         if (watch != null) {
             watch.requestStarted();
-            callback = Callback.from(() -> watch.awaitHead(connection.getBytesIn()), callback);
+            callback = Callback.from(() -> {
+                if (holding) {
+                    lastEndedWhileHolding = System.nanoTime();
+                }
+                watch.awaitHead(connection.getBytesIn());
+            }, callback);
         }
+        if (holding) {
+            Callback done = callback;
+            synchronized (holdLock) {
+                if (held != null) {
+                    held.add(() -> {
+                        try {
+                            proceed(request, response, done);
+                        } catch (Throwable x) {
+                            done.failed(x);
+                        }
+                    });
+                    return true;
+                }
+            }
+        }
+        return proceed(request, response, callback);
+    }
+
+    private boolean proceed(Request request, Response response, Callback callback) {
         long length = request.getLength();
         boolean body = length > 0 || (length < 0 && request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING));
         if (!body) {

@@ -7,6 +7,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +38,7 @@ public final class ShutdownDelay implements SmartLifecycle {
     private final Duration delay;
     private final DelayScheduler scheduler;
     private final ApplicationEventPublisher events;
+    private final List<Runnable> beforeWebServerStop = new CopyOnWriteArrayList<>();
     private volatile boolean running;
     private volatile boolean draining;
 
@@ -59,6 +63,18 @@ public final class ShutdownDelay implements SmartLifecycle {
         return draining;
     }
 
+    /**
+     * Adds work to run when the delay is over, just before Spring goes on to the web server's
+     * graceful stop (the embedded Jetty's listener close). A failure is logged and does not stop
+     * the shutdown.
+     *
+     * @param action what to run, on the thread that ends the delay
+     * @throws NullPointerException if {@code action} is null
+     */
+    public void beforeWebServerStop(Runnable action) {
+        beforeWebServerStop.add(Objects.requireNonNull(action, "action"));
+    }
+
     @Override
     public void start() {
         running = true;
@@ -81,6 +97,13 @@ public final class ShutdownDelay implements SmartLifecycle {
         AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
         LOG.info("shutdown: readiness refusing traffic; web server stops gracefully in {}", delay);
         Runnable finish = () -> {
+            for (Runnable action : beforeWebServerStop) {
+                try {
+                    action.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("shutdown: a step before the web server's stop failed; going on with the stop");
+                }
+            }
             running = false;
             callback.run();
         };
