@@ -37,7 +37,12 @@ import java.util.Optional;
  *     BoundConfig<Settings> config = HardeningConfig.fromSystem().bind(Settings.class);
  *     report = StartupReport.builder(config).check(verifier).check(limiter);
  * } catch (ConfigException e) {
- *     report = StartupReport.builder(e);   // components that need no settings may still add findings
+ *     report = StartupReport.builder(e);
+ *     // components built from the settings that did bind add their findings to the same report
+ *     Optional<Settings> partial = e.partialSettings(Settings.class);
+ *     if (partial.isPresent()) {
+ *         report.check(verifierFor(partial.get()));
+ *     }
  * }
  * StartupReport r = report.build();
  * }</pre>

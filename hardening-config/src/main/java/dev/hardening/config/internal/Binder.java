@@ -123,7 +123,7 @@ public final class Binder {
                     + sources.dotenvPath() + " in production", "set them in the process environment; .env files are for development"));
         }
         if (!problems.isEmpty()) {
-            throw new ConfigException(problems, environment, findings, silences);
+            throw new ConfigException(problems, environment, findings, silences, fallback(node, environment, secrets));
         }
         return new Result(value, environment, List.copyOf(findings), List.copyOf(described), List.copyOf(silences),
                 secrets.rotating());
@@ -167,6 +167,67 @@ public final class Binder {
         }
         values.put(leaf, leaf.optional() ? Optional.of(converted) : converted);
         described.add(new Described(leaf.env(), text.source(), display(converted)));
+    }
+
+    /**
+     * The record as far as it bound, for the findings that do not depend on the failed settings:
+     * every setting that bound keeps its value; one that failed is empty when optional, else its
+     * default (or dev default) when that converts and passes its constraints, else null (zero or
+     * false for a primitive). Null when the record's constructor rejects those values.
+     */
+    private Object fallback(Schema.Node node, AppEnvironment environment, SecretBinding secrets) {
+        Map<Schema.Leaf, Object> partial = new IdentityHashMap<>(values);
+        for (Schema.Leaf leaf : Schema.leaves(node)) {
+            if (!partial.containsKey(leaf)) {
+                partial.put(leaf, fallbackValue(leaf, environment));
+            }
+        }
+        try {
+            return new RecordConstruction(partial, secrets.values(), new ArrayList<>()).construct(node, node.type().getSimpleName());
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            return null; // the record cannot be built from these values: no fallback, the problems stand
+        }
+    }
+
+    private Object fallbackValue(Schema.Leaf leaf, AppEnvironment environment) {
+        if (leaf.optional()) {
+            return Optional.empty();
+        }
+        if (!leaf.secret()) {
+            Sources.Text text = Sources.valueOrDefault(leaf, null, environment.isProduction());
+            if (text != null) {
+                try {
+                    Object converted = Converters.convert(leaf.valueType(), text.value(), sources.fileSystem());
+                    if (Constraints.check(leaf, converted, text.source(), new ArrayList<>())) {
+                        return converted;
+                    }
+                } catch (Converters.ConversionException e) {
+                    // no usable default: falls through to the zero value
+                }
+            }
+        }
+        return zero(leaf.valueType());
+    }
+
+    private static Object zero(java.lang.reflect.Type type) {
+        if (type == int.class) {
+            return 0;
+        } else if (type == long.class) {
+            return 0L;
+        } else if (type == boolean.class) {
+            return false;
+        } else if (type == double.class) {
+            return 0d;
+        } else if (type == float.class) {
+            return 0f;
+        } else if (type == short.class) {
+            return (short) 0;
+        } else if (type == byte.class) {
+            return (byte) 0;
+        } else if (type == char.class) {
+            return (char) 0;
+        }
+        return null;
     }
 
     /** No value and no default: empty for an optional setting, otherwise a MISSING problem. */

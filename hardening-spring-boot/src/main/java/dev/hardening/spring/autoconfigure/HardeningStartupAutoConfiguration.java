@@ -6,6 +6,7 @@ import dev.hardening.spring.HardeningProperties;
 import dev.hardening.spring.SpringDeployCheck;
 import dev.hardening.spring.internal.PropertyBindFailures;
 import dev.hardening.spring.internal.TomcatLimitsCheck;
+import dev.hardening.spring.internal.UnusablePortGuard;
 import dev.hardening.spring.internal.StartupReportEnforcer;
 import java.util.stream.Collectors;
 import dev.hardening.spring.internal.StarterInstrumentation;
@@ -83,6 +84,23 @@ public final class HardeningStartupAutoConfiguration {
                                                         ObjectProvider<StarterInstrumentation> instrumentation) {
         return new StartupReportEnforcer(environment, appEnvironment, checks.orderedStream().collect(Collectors.toList()),
                 instrumentation.getIfAvailable(() -> StarterInstrumentation.NONE));
+    }
+
+    /** Any embedded web server. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.web.server.ConfigurableWebServerFactory")
+    @ConditionalOnWebApplication
+    static class WebServer {
+        /**
+         * @param environment Spring's environment
+         * @param deployCheck the deploy check, which reports an unusable {@code server.port}
+         * @return the customizer that keeps an unusable port from failing the start before the report
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        UnusablePortGuard hardeningUnusablePortGuard(Environment environment, ObjectProvider<SpringDeployCheck> deployCheck) {
+            return new UnusablePortGuard(environment, () -> deployCheck.getIfAvailable() != null);
+        }
     }
 
     /** {@code HL-H001}: embedded Tomcat's limits as its connectors run. */

@@ -42,6 +42,9 @@ final class Components implements AutoCloseable {
     /** The audience the dev issuer mints for when {@code OIDC_AUDIENCE} is unset. */
     static final String DEV_AUDIENCE = "hardened-service";
 
+    /** The issuer of a verifier built without {@code OIDC_ISSUER} in production: matches no token. */
+    static final String NO_ISSUER = "urn:hardening:no-usable-issuer";
+
     final AppEnvironment environment;
     final TokenVerifier verifier;
     final Optional<DevIssuer> devIssuer;
@@ -52,11 +55,13 @@ final class Components implements AutoCloseable {
     final DedupStore deliveries;
     final MetricsRoute metrics;
     private final List<Finding> wiringFindings;
+    /** Whether the verifier trusts only {@link #NO_ISSUER} (production without a bound OIDC_ISSUER). */
+    private final boolean noIssuer;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Components(AppEnvironment environment, TokenVerifier verifier, Optional<DevIssuer> devIssuer,
                        WebhookVerifier github, CorsPolicy cors, RateLimiting rateLimiting, Optional<RedisBackend> redis,
-                       DedupStore deliveries, MetricsRoute metrics, List<Finding> wiringFindings) {
+                       DedupStore deliveries, MetricsRoute metrics, List<Finding> wiringFindings, boolean noIssuer) {
         this.environment = environment;
         this.verifier = verifier;
         this.devIssuer = devIssuer;
@@ -67,11 +72,21 @@ final class Components implements AutoCloseable {
         this.deliveries = deliveries;
         this.metrics = metrics;
         this.wiringFindings = List.copyOf(wiringFindings);
+        this.noIssuer = noIssuer;
     }
 
     static Components build(BoundConfig<ServiceSettings> config) {
-        ServiceSettings s = config.settings();
-        AppEnvironment env = config.environment();
+        return build(config.settings(), config.environment());
+    }
+
+    /**
+     * @param s   the settings: bound, or as far as they bound when the boot is refused anyway
+     *            ({@code ConfigException#partialSettings}), so that the report still lists the
+     *            components' findings beside the configuration errors
+     * @param env the environment resolved from {@code APP_ENV}
+     * @return the components, not yet serving
+     */
+    static Components build(ServiceSettings s, AppEnvironment env) {
         List<Finding> problems = new ArrayList<>();
         MetricsRoute metrics = MetricsRoute.of(s);
 
@@ -107,6 +122,12 @@ final class Components implements AutoCloseable {
             tokens.issuer(dev.policy().build());
             devIssuer = Optional.of(dev);
         }
+        boolean noIssuer = oidc.issuer().isEmpty() && env.isProduction();
+        if (noIssuer) {
+            // only with partial settings: OIDC_ISSUER is required in production and its HC-E001 line
+            // refuses the start; a verifier that matches no token lets every other component report
+            tokens.issuer(IssuerPolicy.jwksUri(NO_ISSUER, URI.create("https://invalid.invalid/jwks")).audience(audience).build());
+        }
         TokenVerifier verifier = metrics.tokens(tokens.build());
 
         RotatingSecret webhookSecret = s.webhookSecret().orElse(RotatingSecret.none("WEBHOOK_SECRET"));
@@ -118,7 +139,7 @@ final class Components implements AutoCloseable {
                 .allowHeaders(s.cors().headers().toArray(new String[0]))
                 .build();
         return new Components(env, verifier, devIssuer, github, cors, rateLimiting, redis, deliveries, metrics,
-                problems);
+                problems, noIssuer);
     }
 
     /**
@@ -189,7 +210,12 @@ final class Components implements AutoCloseable {
     List<StartupCheck> checks() {
         List<StartupCheck> checks = new ArrayList<>();
         checks.add(e -> wiringFindings);
-        checks.add(verifier);
+        if (noIssuer) {
+            // the placeholder issuer is no finding: the HC-E001 OIDC_ISSUER line says what to fix
+            checks.add(e -> verifier.findings(e).stream().filter(f -> !NO_ISSUER.equals(f.subject())).toList());
+        } else {
+            checks.add(verifier);
+        }
         checks.add(github);
         checks.add(cors);
         checks.add(rateLimiting.startupCheck());

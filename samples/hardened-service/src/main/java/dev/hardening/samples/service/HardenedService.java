@@ -1,8 +1,11 @@
 package dev.hardening.samples.service;
 
+import dev.hardening.config.AppEnvironment;
 import dev.hardening.config.BoundConfig;
 import dev.hardening.config.ConfigException;
 import dev.hardening.config.EnvironmentChecks;
+import dev.hardening.config.Finding;
+import dev.hardening.config.ProblemCode;
 import dev.hardening.config.StartupCheckException;
 import dev.hardening.config.StartupReport;
 import dev.hardening.lifecycle.Health;
@@ -15,12 +18,17 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * The reference service of SAMPLE.md, in the order a boot must happen:
  *
  * <ol>
- *   <li>bind the settings — a failure still yields a report of every problem (exit 78);</li>
+ *   <li>bind the settings — when that fails, the components are still built from the settings that
+ *       did bind ({@link ConfigException#partialSettings}), so that one report lists every problem
+ *       (exit 78);</li>
  *   <li>build the components ({@link Components}), the HTTP server (not yet listening), the routes
  *       with their ordered filters ({@link Wiring}) and the shutdown sequence, so that the report
  *       describes the service exactly as it will run;</li>
@@ -41,6 +49,9 @@ public final class HardenedService {
     /** The audience the dev issuer mints for when {@code OIDC_AUDIENCE} is unset. */
     static final String DEV_AUDIENCE = Components.DEV_AUDIENCE;
 
+    /** The rule of configuration-error lines, as hardening-config names it. */
+    private static final String CONFIG_RULE = "12-factor III. Config";
+
     private HardenedService() {
     }
 
@@ -57,23 +68,40 @@ public final class HardenedService {
     }
 
     private static int boot(PrintStream out, PrintStream err) {
-        BoundConfig<ServiceSettings> config;
+        BoundConfig<ServiceSettings> config = null;
+        ConfigException failure = null;
+        ServiceSettings s;
+        AppEnvironment environment;
         try {
             config = ServiceSettings.load();
+            s = config.settings();
+            environment = config.environment();
         } catch (ConfigException e) {
-            // every binding error and weak secret at once, with the silences applied
-            err.print(StartupReport.builder(e).build().renderTable());
-            return EX_CONFIG;
+            // SAMPLE.md, every problem in one boot: the components are still built from the settings
+            // that did bind (a failed one holds its default), only to report their findings beside
+            // the configuration errors; the report then refuses the start (HC-E lines cannot be silenced)
+            Optional<ServiceSettings> partial = e.partialSettings(ServiceSettings.class);
+            if (partial.isEmpty()) {
+                err.print(StartupReport.builder(e).build().renderTable());
+                return EX_CONFIG;
+            }
+            failure = e;
+            s = partial.get();
+            environment = e.environment();
         }
-        ServiceSettings s = config.settings();
-        InetSocketAddress address;
+        List<Finding> addressProblems = new ArrayList<>();
+        InetSocketAddress address = address(s, addressProblems);
+        Components components;
         try {
-            address = new InetSocketAddress(InetAddress.getByName(s.bindAddress()), s.port());
-        } catch (UnknownHostException e) {
-            err.println("HC-E002 BIND_ADDRESS: not an address or a resolvable name");
+            components = Components.build(s, environment);
+        } catch (RuntimeException e) {
+            if (failure == null) {
+                throw e;
+            }
+            // a component cannot be built from the fallback values: the configuration errors alone
+            err.print(StartupReport.builder(failure).addAll(addressProblems).build().renderTable());
             return EX_CONFIG;
         }
-        Components components = Components.build(config);
         Health health = Health.create();
         ShutdownCoordinator shutdown = ShutdownCoordinator.builder()
                 .shutdownDelay(s.shutdownDelay())
@@ -91,16 +119,24 @@ public final class HardenedService {
         shutdown.register(http);
         shutdown.onRelease("components", components::close);
 
-        StartupReport.Builder findings = StartupReport.builder(config)
+        StartupReport.Builder findings = (failure == null ? StartupReport.builder(config) : StartupReport.builder(failure))
+                .addAll(addressProblems)
                 .check(shutdown.startupCheck())
                 .check(server.startupCheck())
-                .add(EnvironmentChecks.devModeBinding(config.environment(), s.bindAddress(), s.allowDevOnNetwork()));
+                .add(EnvironmentChecks.devModeBinding(environment, s.bindAddress(), s.allowDevOnNetwork()));
         components.checks().forEach(findings::check);
         StartupReport report = findings.build();
         components.metrics.bind(report);
         try {
             report.enforce();
         } catch (StartupCheckException e) {
+            err.print(report.renderTable());
+            components.close();
+            return EX_CONFIG;
+        }
+        if (failure != null) {
+            // unreachable (a configuration error is a FAIL that no silence accepts), but never serve
+            // with fallback settings
             err.print(report.renderTable());
             components.close();
             return EX_CONFIG;
@@ -129,6 +165,22 @@ public final class HardenedService {
         out.println("listening on http://" + hostForUrl(s.bindAddress()) + ":" + server.getAddress().getPort());
         out.flush();
         return 0;
+    }
+
+    /**
+     * The address to listen on; an unresolvable {@code BIND_ADDRESS} becomes an {@code HC-E002} line
+     * of the report (beside every other problem) and the loopback address, which is never opened
+     * because that line refuses the start.
+     */
+    private static InetSocketAddress address(ServiceSettings s, List<Finding> problems) {
+        try {
+            return new InetSocketAddress(InetAddress.getByName(s.bindAddress()), s.port());
+        } catch (UnknownHostException e) {
+            problems.add(Finding.fail(ProblemCode.UNPARSABLE.id(), CONFIG_RULE, "BIND_ADDRESS",
+                    "not an address or a resolvable name (environment variable BIND_ADDRESS)",
+                    "set an IP address, or a name this host resolves"));
+            return new InetSocketAddress(InetAddress.getLoopbackAddress(), s.port());
+        }
     }
 
     private static String hostForUrl(String host) {

@@ -62,6 +62,12 @@ class OperatorsIT {
             assertThat(p.awaitExit(BOOT)).isEqualTo(78);
             assertThat(p.stderr()).contains("SECRET_KEY", "OIDC_ISSUER", "OIDC_AUDIENCE", "FAIL")
                     .doesNotContainIgnoringCase("changeme");
+            // the issue's case, production with a default key and nothing else: the weak key, every
+            // missing setting and the component findings (in-memory limiter, unset webhook secret) at once
+            assertThat(p.stderr()).contains("5 FAIL", "refusing to start in production")
+                    .containsPattern("FAIL\\s+HC-S001\\s+SECRET_KEY\\s")
+                    .containsPattern("FAIL\\s+HC-E001\\s+OIDC_ISSUER\\s").containsPattern("FAIL\\s+HC-E001\\s+OIDC_AUDIENCE\\s")
+                    .containsPattern("FAIL\\s+HR-B001\\s+REDIS_URI\\s").containsPattern("FAIL\\s+HA-W001\\s+WEBHOOK_SECRET\\s");
             assertThat(p.stderr().lines().filter(l -> l.contains("SECRET_KEY")).findAny())
                     .as("the weak key is named in the same report as the missing settings").isPresent();
             assertThat(p.allOutput()).doesNotContain("listening on", "Exception", "\tat ");

@@ -61,12 +61,15 @@ class StartupIT {
     void refusesToStartWithoutASecretAndListsEveryProblem() throws Exception {
         try (JarProcess p = ServiceProcess.start(ServiceProcess.env("PORT", "70000", "ALLOW_DEV_ON_NETWORK", "perhaps"), work)) {
             assertThat(p.awaitExit(BOOT)).isEqualTo(78);
-            // one report of every problem: "FAIL  HC-E001  SECRET_KEY  ..." lines, then the count
-            assertThat(p.stderr()).contains("5 FAIL", "refusing to start in production")
+            // one report of every problem: "FAIL  HC-E001  SECRET_KEY  ..." lines, then the count; the
+            // component findings (the in-memory limiter, the unset webhook secret) in the same boot
+            assertThat(p.stderr()).contains("7 FAIL", "refusing to start in production")
                     .containsPattern("FAIL\\s+HC-E001\\s+SECRET_KEY\\s").containsPattern("FAIL\\s+HC-E003\\s+PORT\\s")
                     .containsPattern("FAIL\\s+HC-E002\\s+ALLOW_DEV_ON_NETWORK\\s")
                     .containsPattern("FAIL\\s+HC-E001\\s+OIDC_ISSUER\\s").containsPattern("FAIL\\s+HC-E001\\s+OIDC_AUDIENCE\\s")
+                    .containsPattern("FAIL\\s+HR-B001\\s+REDIS_URI\\s").containsPattern("FAIL\\s+HA-W001\\s+WEBHOOK_SECRET\\s")
                     .doesNotContain("Exception", "\tat ");
+            assertThat(p.allOutput()).doesNotContain("listening on");
         }
     }
 
