@@ -53,14 +53,18 @@ class JettyReadGuardTest {
     }
 
     private void start(JettyReadGuard guard, long idleTimeoutMillis) throws Exception {
+        start(guard, idleTimeoutMillis, 1, new BlockingReader());
+    }
+
+    private void start(JettyReadGuard guard, long idleTimeoutMillis, int acceptors, Handler handler) throws Exception {
         QueuedThreadPool pool = new QueuedThreadPool(THREADS, 4);
         server = new Server(pool);
-        ServerConnector connector = new ServerConnector(server, 1, 1);
+        ServerConnector connector = new ServerConnector(server, acceptors, 1);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         connector.setIdleTimeout(idleTimeoutMillis);
         server.addConnector(connector);
-        server.setHandler(new BlockingReader());
+        server.setHandler(handler);
         server.setErrorHandler(new JettyProblemErrorHandler());
         if (guard != null) {
             guard.install(server);
@@ -106,6 +110,45 @@ class JettyReadGuardTest {
             }
         }
         return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Answers whether a new connection to the server's port was still accepted when it ran. */
+    final class ListenerProbe extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String state;
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+                state = "listener open";
+            } catch (IOException e) {
+                state = "listener closed";
+            }
+            response.setStatus(200);
+            response.write(true, ByteBuffer.wrap(state.getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
+        }
+    }
+
+    @Test
+    void closingTheListenersAnswersRequestsThatStartMeanwhileOnlyOnceTheyAreClosed() throws Exception {
+        JettyReadGuard guard = new JettyReadGuard(Duration.ofSeconds(60), Duration.ofSeconds(60), 1024, 16);
+        start(guard, 30_000, 0, new ListenerProbe()); // accepting on the selector, as the starter configures it
+        try (Socket used = connect()) {
+            assertThat(exchange(used, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n")).endsWith("listener open");
+            Thread closer = new Thread(guard::closeListeners);
+            closer.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!guard.holding() && closer.isAlive() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(guard.holding()).as("requests are held before the listeners close").isTrue();
+            assertThat(exchange(used, "GET /x HTTP/1.1\r\nHost: x\r\n\r\n"))
+                    .as("no response goes out while a listener can still take a reconnecting client")
+                    .startsWith("HTTP/1.1 200").endsWith("listener closed");
+            closer.join(10_000);
+            assertThat(closer.isAlive()).isFalse();
+            assertThatThrownBy(this::connect).as("new connections are refused").isInstanceOf(java.net.ConnectException.class);
+        }
     }
 
     @Test

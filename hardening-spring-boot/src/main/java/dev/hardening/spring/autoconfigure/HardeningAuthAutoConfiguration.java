@@ -79,7 +79,7 @@ public final class HardeningAuthAutoConfiguration {
 
     private static final String SPRING_JWT = "spring.security.oauth2.resourceserver.jwt";
     /** The issuer of a verifier with no usable issuer: matches no token. */
-    private static final String UNUSABLE_ISSUER = "urn:hardening:no-usable-issuer";
+    private static final String UNUSABLE_ISSUER = StartupReportEnforcer.PLACEHOLDER_ISSUER;
 
     /** Id of the PASS line naming the token-type policy in force for each issuer. */
     public static final String TOKEN_TYPE_ID = "HS-A001";

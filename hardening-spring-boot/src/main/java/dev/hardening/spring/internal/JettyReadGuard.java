@@ -308,8 +308,8 @@ public final class JettyReadGuard extends Handler.Wrapper {
         }
     }
 
-    /** @return whether requests that start now are held until the listeners have closed */
-    boolean holding() {
+    /** @return whether requests that start now are held until the listeners have closed (for tests) */
+    public boolean holding() {
         return holding;
     }
 
