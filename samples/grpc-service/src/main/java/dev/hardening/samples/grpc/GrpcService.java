@@ -29,7 +29,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,6 +61,9 @@ public final class GrpcService {
     /** The longest wait for Redis before the report (a Redis that is down does not stop the boot). */
     static final Duration REDIS_AT_BOOT = Duration.ofSeconds(5);
 
+    /** The issuer trusted when production has no usable OIDC_ISSUER (a failed bind): it matches no token. */
+    static final String NO_ISSUER = "urn:hardening:no-usable-issuer";
+
     private static final Logger LOG = LoggerFactory.getLogger(GrpcService.class);
 
     private GrpcService() {
@@ -72,30 +77,49 @@ public final class GrpcService {
     public static void main(String[] args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
-        BoundConfig<GrpcSettings> config;
+        BoundConfig<GrpcSettings> config = null;
+        ConfigException failure = null;
+        GrpcSettings settings;
+        AppEnvironment environment;
         try {
             config = GrpcSettings.load();
+            settings = config.settings();
+            environment = config.environment();
         } catch (ConfigException e) {
-            err.println(e.getMessage());
-            System.exit(EX_CONFIG);
-            return;
+            // SAMPLE.md, every problem in one boot: the components are still built from the settings
+            // that did bind (a failed one holds its default), only to report their findings beside the
+            // configuration errors; the report then refuses the start (HC-E lines cannot be silenced)
+            Optional<GrpcSettings> partial = e.partialSettings(GrpcSettings.class);
+            if (partial.isEmpty()) {
+                err.print(StartupReport.builder(e).build().renderTable());
+                System.exit(EX_CONFIG);
+                return;
+            }
+            failure = e;
+            settings = partial.get();
+            environment = e.environment();
         }
-        GrpcSettings settings = config.settings();
         TokenVerifier verifier;
         Optional<RedisBackend> redis;
         RateLimiting rateLimiting;
         try {
-            verifier = verifier(config);
+            verifier = verifier(settings, environment);
             redis = settings.redisUri().map(RedisBackend::connect);
             rateLimiting = rateLimiting(settings, redis);
         } catch (IllegalArgumentException | IllegalStateException e) {
-            err.println("HC-E007 settings rejected while wiring: " + e.getMessage());
+            if (failure != null) {
+                // a component cannot be built from the fallback values: the configuration errors alone
+                err.print(StartupReport.builder(failure).build().renderTable());
+            } else {
+                err.println("HC-E007 settings rejected while wiring: " + e.getMessage());
+            }
             System.exit(EX_CONFIG);
             return;
         }
         // A Redis that is down at boot is an operational condition, not a configuration error: the
         // report says so, the limiter uses RATE_LIMIT_FALLBACK and the job waits for its lease
-        boolean redisReachable = awaitRedis(redis);
+        // (not waited for when the bind failed: the start is refused anyway, and no line is made of it)
+        boolean redisReachable = failure == null && awaitRedis(redis);
         boolean tls = settings.grpcTlsCertFile().isPresent() || settings.grpcTlsKeyFile().isPresent();
         Health health = Health.create();
         ShutdownCoordinator shutdown = ShutdownCoordinator.builder()
@@ -106,17 +130,16 @@ public final class GrpcService {
                 .totalBudget(settings.shutdownDelay().plus(settings.drainTimeout()).plusMillis(1800))
                 .health(health)
                 .build();
-        StartupReport report = StartupReport.builder(config.environment())
-                .check(config)
+        StartupReport report = (failure == null ? StartupReport.builder(environment).check(config) : StartupReport.builder(failure))
                 .check(shutdown.startupCheck())
-                .add(EnvironmentChecks.devModeBinding(config.environment(), settings.bindAddress(), settings.allowDevOnNetwork()))
-                .add(Findings.transport(config.environment(), settings.bindAddress(), tls))
-                .add(Findings.jobLeases(config.environment(), settings.redisUri().isPresent(), settings.cleanupInterval()))
-                .check(verifier)
+                .add(EnvironmentChecks.devModeBinding(environment, settings.bindAddress(), settings.allowDevOnNetwork()))
+                .add(Findings.transport(environment, settings.bindAddress(), tls))
+                .add(Findings.jobLeases(environment, settings.redisUri().isPresent(), settings.cleanupInterval()))
+                .check(e -> verifier.findings(e).stream().filter(f -> !NO_ISSUER.equals(f.subject())).toList())
                 .check(rateLimiting.startupCheck())
-                .add(Findings.redisAtBoot(redis.map(RedisBackend::hosts), redisReachable, REDIS_AT_BOOT,
-                        rateLimiting.shared().isPresent() ? Optional.of(settings.rateLimitFallback()) : Optional.empty(),
-                        !settings.cleanupInterval().isZero()))
+                .addAll(failure != null ? List.of() : List.of(Findings.redisAtBoot(redis.map(RedisBackend::hosts), redisReachable,
+                        REDIS_AT_BOOT, rateLimiting.shared().isPresent() ? Optional.of(settings.rateLimitFallback()) : Optional.empty(),
+                        !settings.cleanupInterval().isZero())))
                 .build();
         try {
             report.enforce();
@@ -151,11 +174,19 @@ public final class GrpcService {
         }
     }
 
-    static TokenVerifier verifier(BoundConfig<GrpcSettings> config) {
-        GrpcSettings s = config.settings();
-        AppEnvironment env = config.environment();
+    /**
+     * @param s   the settings (possibly partial: see {@link ConfigException#partialSettings})
+     * @param env the environment
+     * @return the verifier; in production without an issuer (a failed bind) it trusts only
+     *     {@link #NO_ISSUER}, which matches no token and has no report line
+     */
+    static TokenVerifier verifier(GrpcSettings s, AppEnvironment env) {
         TokenVerifier.Builder tokens = TokenVerifier.builder();
         GrpcSettings.Oidc oidc = s.oidc();
+        if (oidc.issuer().isEmpty() && env.isProduction()) {
+            tokens.issuer(IssuerPolicy.jwksUri(NO_ISSUER, URI.create("https://invalid.invalid/jwks"))
+                    .audience(oidc.audience().orElse(DEV_AUDIENCE)).build());
+        }
         if (oidc.issuer().isPresent()) {
             String issuer = oidc.issuer().get().toString();
             IssuerPolicy.Builder policy = oidc.jwksUri().isPresent()

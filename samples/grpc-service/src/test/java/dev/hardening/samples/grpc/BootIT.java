@@ -38,6 +38,20 @@ class BootIT {
     }
 
     @Test
+    void everyProblemIsInOneReportWhenSettingsFailToBind() throws Exception {
+        try (JarProcess p = ServiceProcess.start(ServiceProcess.env("GRPC_PORT", "70000", "ALLOW_DEV_ON_NETWORK", "perhaps"), work)) {
+            assertThat(p.awaitExit(Duration.ofSeconds(60))).as(p.allOutput()).isEqualTo(GrpcService.EX_CONFIG);
+            // the configuration errors and the component findings of the same boot (SAMPLE.md)
+            assertThat(p.stderr()).containsPattern("FAIL\\s+HC-E003\\s+GRPC_PORT\\s")
+                    .containsPattern("FAIL\\s+HC-E002\\s+ALLOW_DEV_ON_NETWORK\\s")
+                    .containsPattern("FAIL\\s+HC-E001\\s+SECRET_KEY\\s").containsPattern("FAIL\\s+HC-E001\\s+OIDC_ISSUER\\s")
+                    .containsPattern("FAIL\\s+HR-B001\\s+REDIS_URI\\s").contains("6 FAIL", "refusing to start in production")
+                    .doesNotContain("no-usable-issuer");
+            assertThat(p.allOutput()).doesNotContain("Exception", "\tat ", "listening on");
+        }
+    }
+
+    @Test
     void startsWhileTheIdentityProviderIsDownAndAnswersUnavailableUntilKeysCanBeFetched() throws Exception {
         int dead = RedisServers.freePort();
         String issuer = "http://127.0.0.1:" + dead;
