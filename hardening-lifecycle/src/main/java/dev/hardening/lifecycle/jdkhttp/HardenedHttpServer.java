@@ -14,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -107,17 +106,6 @@ public final class HardenedHttpServer extends HttpServer {
     private static final Duration CLOSE_LINGER = Duration.ofMillis(200);
     /** The longest stop() waits for requests on open connections before closing them all. */
     private static final Duration CLOSE_GRACE = Duration.ofSeconds(1);
-    /**
-     * Before the listener closes, requests that start are held and the listener stays open until no
-     * response has gone out for this long: a client told {@code Connection: close} reconnects at
-     * once, and a handshake the kernel completes after the listener's last accept is reset by the
-     * close (Java 17 has no way to stop the kernel completing handshakes first). With no response
-     * going out, no client is prompted to reconnect into that window; the held requests are answered
-     * once the listener is closed. (Why the close itself: {@link ListenerClose}.)
-     */
-    private static final Duration SETTLE_QUIET = Duration.ofMillis(200);
-    /** The longest the listener stays open for {@link #SETTLE_QUIET} while in-flight requests keep ending. */
-    private static final Duration SETTLE_MAX = Duration.ofSeconds(1);
     private static final int MIN_THREADS = 8;
     private static final int MAX_QUEUED_TASKS = 16_384;
     private static final int ACCEPT_QUEUE = 1024;
@@ -140,7 +128,6 @@ public final class HardenedHttpServer extends HttpServer {
     private final String summary;
     private final Object lock = new Object();
     private final AtomicBoolean listenerClosed = new AtomicBoolean();
-    private final CountDownLatch listenerDone = new CountDownLatch(1);
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile boolean stopNow;
     private volatile long listenerClosedAt;
@@ -212,9 +199,14 @@ public final class HardenedHttpServer extends HttpServer {
         return (AppEnvironment env) -> List.of(Finding.pass(FINDING_ID, RULE, "HTTP server", summary, ""));
     }
 
+    /** @return whether stop() has closed the listener and noted when (its close grace counts from then) */
+    boolean listenerClosed() {
+        return listenerClosed.get();
+    }
+
     /** @return whether requests that start now are held until the listener has closed (stop() has begun) */
     boolean holdsRequests() {
-        return guard.holding();
+        return guard.closing.holding();
     }
 
     /** @return requests in flight (read, being handled or being answered) */
@@ -348,53 +340,14 @@ public final class HardenedHttpServer extends HttpServer {
     }
 
     /**
-     * Closes the listener once; a concurrent caller waits until it is closed. First the settle (see
-     * {@link #SETTLE_QUIET}), then the close on the selector, then the held requests are released.
+     * Closes the listener once ({@link ListenerClose#closeListeners}: requests that start are held
+     * until no response has gone out for a moment, then the listener closes at once and they are
+     * answered); a concurrent caller waits until it is closed.
      */
     private void closeListener() {
-        if (!listenerClosed.compareAndSet(false, true)) {
-            try {
-                listenerDone.await(SETTLE_MAX.plus(CLOSE_GRACE).toMillis() * 2, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return;
-        }
-        try {
-            settle();
+        guard.closing.closeListeners(List.of(connector), pool, guard::connectionsOpen);
+        if (listenerClosed.compareAndSet(false, true)) {
             listenerClosedAt = time.nanoTime();
-            ListenerClose.close(connector, CLOSE_GRACE);
-        } finally {
-            guard.release(pool);
-            listenerDone.countDown();
-        }
-    }
-
-    /**
-     * Holds requests that start from now on, then waits until no response has ended for
-     * {@link #SETTLE_QUIET} (at most {@link #SETTLE_MAX}). Real time, not the server's time source:
-     * it waits for clients on the network. Nothing to wait for when no connection is open.
-     */
-    private void settle() {
-        if (!guard.hold()) {
-            return;
-        }
-        long start = System.nanoTime();
-        synchronized (lock) {
-            while (true) {
-                long now = System.nanoTime();
-                long quietFor = now - Math.max(start, guard.lastEndedWhileHolding());
-                long left = Math.min(SETTLE_QUIET.toNanos() - quietFor, SETTLE_MAX.toNanos() - (now - start));
-                if (left <= 0) {
-                    return;
-                }
-                try {
-                    lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
         }
     }
 

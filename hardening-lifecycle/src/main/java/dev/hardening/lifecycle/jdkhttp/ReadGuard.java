@@ -1,14 +1,11 @@
 package dev.hardening.lifecycle.jdkhttp;
 
 import dev.hardening.config.TimeSource;
+import dev.hardening.lifecycle.jetty.ListenerClose;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,13 +50,8 @@ final class ReadGuard extends Handler.Wrapper {
     private final AtomicLong inFlight = new AtomicLong();
     private final Runnable onIdle;
     private volatile Scheduler scheduler;
-    private final Object holdLock = new Object();
-    /** Requests that started while holding, run at {@link #release}; null when not holding. */
-    private List<Runnable> held;
-    private boolean released;
-    private volatile boolean holding;
-    /** System.nanoTime() when the last request ended while holding (0: none ended). */
-    private volatile long lastEndedWhileHolding;
+    /** Holds requests that start while the listener is about to close (see {@link ListenerClose}). */
+    final ListenerClose closing = ListenerClose.create();
 
     ReadGuard(HardenedHttpServer.Builder b, TimeSource time, Runnable onIdle) {
         this.headTimeoutNanos = b.headTimeout().toNanos();
@@ -204,54 +196,9 @@ final class ReadGuard extends Handler.Wrapper {
         return true;
     }
 
-    // ---- the hold while the listener closes ----
-
-    /**
-     * From now until {@link #release}, requests that start are held (read, counted in flight, not
-     * yet handled), so that no response tells a client to reconnect just as the listener closes.
-     * Does nothing after a release.
-     *
-     * @return whether any connection is open (if none, nobody can be told to reconnect)
-     */
-    boolean hold() {
-        synchronized (holdLock) {
-            if (!released && held == null) {
-                held = new ArrayList<>();
-                holding = true;
-            }
-        }
+    /** @return whether any connection is open */
+    boolean connectionsOpen() {
         return !watches.isEmpty();
-    }
-
-    /** @return whether requests that start now are held */
-    boolean holding() {
-        return holding;
-    }
-
-    /** @return System.nanoTime() when a request last ended since {@link #hold}, 0 if none did */
-    long lastEndedWhileHolding() {
-        return lastEndedWhileHolding;
-    }
-
-    /** Ends the hold for good: the held requests are handled on {@code executor}, in arrival order. */
-    void release(Executor executor) {
-        List<Runnable> run;
-        synchronized (holdLock) {
-            released = true;
-            holding = false;
-            run = held;
-            held = null;
-        }
-        if (run == null) {
-            return;
-        }
-        for (Runnable r : run) {
-            try {
-                executor.execute(r);
-            } catch (RejectedExecutionException e) {
-                r.run(); // the pool is stopping: answer on this thread rather than drop the request
-            }
-        }
     }
 
     // ---- requests: in-flight count and the body deadline ----
@@ -265,19 +212,14 @@ final class ReadGuard extends Handler.Wrapper {
         }
         inFlight.incrementAndGet();
         Callback done = Callback.from(() -> ended(watch, connection), callback);
-        if (holding) {
-            synchronized (holdLock) {
-                if (held != null) {
-                    held.add(() -> {
-                        try {
-                            proceed(request, response, done);
-                        } catch (Throwable x) {
-                            done.failed(x);
-                        }
-                    });
-                    return true;
-                }
+        if (closing.holding() && closing.defer(() -> {
+            try {
+                proceed(request, response, done);
+            } catch (Throwable x) {
+                done.failed(x);
             }
+        })) {
+            return true;
         }
         return proceed(request, response, done);
     }
@@ -317,9 +259,7 @@ final class ReadGuard extends Handler.Wrapper {
     }
 
     private void ended(HeadWatch watch, Connection connection) {
-        if (holding) {
-            lastEndedWhileHolding = System.nanoTime();
-        }
+        closing.requestEnded();
         if (watch != null) {
             watch.awaitHead(connection.getBytesIn());
         }

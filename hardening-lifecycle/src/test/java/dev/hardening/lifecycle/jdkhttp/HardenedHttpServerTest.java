@@ -322,6 +322,12 @@ class HardenedHttpServerTest {
             });
             stopper.start();
             awaitRefused(port(s));
+            // the clock moves only once stop() has noted the listener's close, from which its grace counts
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!s.listenerClosed() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(s.listenerClosed()).isTrue();
             // well past the 200 ms linger that closes a connection which has answered, within the
             // one second that a connection which has not sent its first request yet is given
             clock.advance(Duration.ofMillis(600));

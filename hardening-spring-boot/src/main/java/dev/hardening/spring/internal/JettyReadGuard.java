@@ -4,12 +4,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,7 +21,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
 
@@ -53,24 +49,14 @@ import org.eclipse.jetty.util.thread.Scheduler;
  */
 public final class JettyReadGuard extends Handler.Wrapper {
 
-    /** How long no response may have gone out before the listeners close (see {@link #closeListeners}). */
-    private static final Duration SETTLE_QUIET = Duration.ofMillis(200);
-    /** The longest the listeners stay open waiting for {@link #SETTLE_QUIET}. */
-    private static final Duration SETTLE_MAX = Duration.ofSeconds(1);
-
     private final long headTimeoutNanos;
     private final long bodyTimeoutNanos;
     private final long maxBodyBytes;
     private final Semaphore slots;
     /** One entry per open connection: bounded by the connections Jetty holds open. */
     private final Map<Connection, HeadWatch> watches = new ConcurrentHashMap<>();
-    private final Object holdLock = new Object();
-    /** Requests that started while the listeners were about to close; null when not holding. */
-    private List<Runnable> held;
-    private boolean released;
-    private volatile boolean holding;
-    /** System.nanoTime() when a request last ended while holding (0: none did). */
-    private volatile long lastEndedWhileHolding;
+    /** Holds requests that start while the listeners are about to close. */
+    private final ListenerClose closing = ListenerClose.create();
 
     /**
      * @param headTimeout        how long a request head may take to arrive, from its first byte; positive
@@ -234,83 +220,21 @@ public final class JettyReadGuard extends Handler.Wrapper {
     // ---- closing the listeners at shutdown ----
 
     /**
-     * Closes the listening socket of each of the server's connectors without resetting anyone:
-     * first requests that start are held (read, not yet handled) and the listeners stay open until
-     * no response has gone out for {@link #SETTLE_QUIET} (at most {@link #SETTLE_MAX}; at once when
-     * no connection is open), so no client is told {@code Connection: close} and reconnects just as
-     * a listener closes; then each listener is closed with {@link ListenerClose} (a handshake the
-     * kernel completed after the last accept would be reset by the close), and the held requests are
-     * handled. Meant for the end of the shutdown delay, before Boot's graceful stop; once only.
+     * Closes the listening socket of each of the server's connectors without resetting anyone
+     * ({@link ListenerClose#closeListeners}): requests that start are held until no response has
+     * gone out for 200 ms (at most 1 s), then the listeners close at once and the held requests
+     * run. Meant for the end of the shutdown delay, before Boot's graceful stop; runs once.
      */
     public void closeListeners() {
         Server server = getServer();
-        if (server == null) {
-            return;
-        }
-        boolean open;
-        synchronized (holdLock) {
-            if (released || held != null) {
-                return;
-            }
-            held = new ArrayList<>();
-            holding = true;
-            open = !watches.isEmpty();
-        }
-        try {
-            if (open) {
-                settle();
-            }
-            for (Connector c : server.getConnectors()) {
-                if (c instanceof ServerConnector) {
-                    ListenerClose.close((ServerConnector) c, SETTLE_MAX);
-                }
-            }
-        } finally {
-            release(server.getThreadPool());
-        }
-    }
-
-    private void settle() {
-        long start = System.nanoTime();
-        while (true) {
-            long now = System.nanoTime();
-            long quietFor = now - Math.max(start, lastEndedWhileHolding);
-            long left = Math.min(SETTLE_QUIET.toNanos() - quietFor, SETTLE_MAX.toNanos() - (now - start));
-            if (left <= 0) {
-                return;
-            }
-            try {
-                TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(10))); // polls the last response's time
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private void release(Executor executor) {
-        List<Runnable> run;
-        synchronized (holdLock) {
-            released = true;
-            holding = false;
-            run = held;
-            held = null;
-        }
-        if (run == null) {
-            return;
-        }
-        for (Runnable r : run) {
-            try {
-                executor.execute(r);
-            } catch (RejectedExecutionException e) {
-                r.run(); // the pool is stopping: answer on this thread rather than drop the request
-            }
+        if (server != null) {
+            closing.closeListeners(List.of(server.getConnectors()), server.getThreadPool(), () -> !watches.isEmpty());
         }
     }
 
     /** @return whether requests that start now are held until the listeners have closed (for tests) */
     public boolean holding() {
-        return holding;
+        return closing.holding();
     }
 
     // ---- requests: the body deadline ----
@@ -322,26 +246,19 @@ public final class JettyReadGuard extends Handler.Wrapper {
         if (watch != null) {
             watch.requestStarted();
             callback = Callback.from(() -> {
-                if (holding) {
-                    lastEndedWhileHolding = System.nanoTime();
-                }
+                closing.requestEnded();
                 watch.awaitHead(connection.getBytesIn());
             }, callback);
         }
-        if (holding) {
-            Callback done = callback;
-            synchronized (holdLock) {
-                if (held != null) {
-                    held.add(() -> {
-                        try {
-                            proceed(request, response, done);
-                        } catch (Throwable x) {
-                            done.failed(x);
-                        }
-                    });
-                    return true;
-                }
+        Callback done = callback;
+        if (closing.holding() && closing.defer(() -> {
+            try {
+                proceed(request, response, done);
+            } catch (Throwable x) {
+                done.failed(x);
             }
+        })) {
+            return true;
         }
         return proceed(request, response, callback);
     }
