@@ -7,6 +7,7 @@ import dev.hardening.spring.SpringDeployCheck;
 import dev.hardening.spring.internal.PropertyBindFailures;
 import dev.hardening.spring.internal.TomcatLimitsCheck;
 import dev.hardening.spring.internal.StartupReportEnforcer;
+import dev.hardening.spring.internal.WarmUpGate;
 import java.util.stream.Collectors;
 import dev.hardening.spring.internal.StarterInstrumentation;
 import org.springframework.beans.factory.ObjectProvider;
@@ -83,6 +84,16 @@ public final class HardeningStartupAutoConfiguration {
                                                         ObjectProvider<StarterInstrumentation> instrumentation) {
         return new StartupReportEnforcer(environment, appEnvironment, checks.orderedStream().collect(Collectors.toList()),
                 instrumentation.getIfAvailable(() -> StarterInstrumentation.NONE));
+    }
+
+    /**
+     * @return the gate that keeps the warm-up request ({@code hardening.warm-up.*}) out of the
+     *     starter's meters, its rate limiter and Micrometer observations
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public WarmUpGate hardeningWarmUpGate() {
+        return new WarmUpGate();
     }
 
     /** {@code HL-H001}: embedded Tomcat's limits as its connectors run. */
