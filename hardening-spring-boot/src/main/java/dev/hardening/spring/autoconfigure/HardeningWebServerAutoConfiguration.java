@@ -103,7 +103,7 @@ public final class HardeningWebServerAutoConfiguration {
          * @param properties the starter's properties
          * @param gate       the context's warm-up gate
          * @param devIssuer  the dev issuer, in dev mode
-         * @return the warm-up, which removes its in-memory connector once the server listens
+         * @return the warm-up, which removes its in-memory connector before the port opens
          */
         @Bean
         @ConditionalOnMissingBean

@@ -9,8 +9,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.web.server.context.WebServerInitializedEvent;
-import org.springframework.context.ApplicationListener;
 
 /**
  * Sends one GET request through embedded Jetty before its port opens: an in-memory connector,
@@ -18,11 +16,11 @@ import org.springframework.context.ApplicationListener;
  * after the servlets and filters are initialized and before any network connector listens. The
  * request goes through Jetty's handlers, the servlet filters, Spring Security and the dispatcher,
  * so the classes of that path are loaded and linked before the first client request. While it runs
- * the {@link WarmUpGate} is open, so it is not counted. The in-memory connector is removed once the
- * server has started. Whatever the warm-up answers or throws, the start goes on; only a debug line
+ * the {@link WarmUpGate} is open, so it is not counted. The in-memory connector is then removed from
+ * the server, still before the network connectors start. Whatever the warm-up answers or throws, the start goes on; only a debug line
  * says what happened (never the token). Thread-safe.
  */
-public final class JettyWarmUp implements ApplicationListener<WebServerInitializedEvent> {
+public final class JettyWarmUp {
 
     private static final Logger LOG = LoggerFactory.getLogger(JettyWarmUp.class);
     private static final long TIMEOUT_SECONDS = 30;
@@ -30,8 +28,6 @@ public final class JettyWarmUp implements ApplicationListener<WebServerInitializ
     private final WarmUpGate gate;
     private final String path;
     private final Supplier<String> token;
-    private volatile Server server;
-    private volatile LocalConnector connector;
 
     /**
      * @param gate  the context's gate, open while the request is handled
@@ -55,7 +51,11 @@ public final class JettyWarmUp implements ApplicationListener<WebServerInitializ
         local.addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStarted(LifeCycle event) {
-                warmUp(local);
+                try {
+                    warmUp(local);
+                } finally {
+                    remove(server, local); // before the network connectors start: nothing delays readiness
+                }
             }
         });
         Connector[] current = server.getConnectors();
@@ -63,22 +63,15 @@ public final class JettyWarmUp implements ApplicationListener<WebServerInitializ
         all[0] = local;
         System.arraycopy(current, 0, all, 1, current.length);
         server.setConnectors(all);
-        this.server = server;
-        this.connector = local;
     }
 
-    /** Removes the in-memory connector once the server listens. */
-    @Override
-    public void onApplicationEvent(WebServerInitializedEvent event) {
-        Server s = server;
-        LocalConnector local = connector;
-        if (s == null || local == null) {
-            return;
-        }
-        connector = null;
-        s.removeConnector(local);
+    /** Takes the in-memory connector out of the server (stopping it) once the warm-up is over. */
+    private static void remove(Server server, LocalConnector local) {
         try {
-            local.stop();
+            server.removeConnector(local);
+            if (!local.isStopped()) {
+                local.stop();
+            }
         } catch (Exception e) {
             LOG.debug("warm-up connector did not stop cleanly");
         }
