@@ -821,4 +821,48 @@ public final class HardeningProperties {
     }
 
     // ---- end of the h-spring-hostile block ----
+
+    // ---- warm-up (h-springci) ----
+
+    private final WarmUp warmUp = new WarmUp();
+
+    /** @return {@code hardening.warm-up.*}: one request through the application before the port opens */
+    public WarmUp getWarmUp() {
+        return warmUp;
+    }
+
+    /**
+     * {@code hardening.warm-up.*}: with embedded Jetty, one request is sent through the server's
+     * handlers, the filters, Spring Security and Spring MVC on an in-memory connector after the
+     * application has started and before the port opens, so that the first client request does not
+     * pay for loading and linking that path. In dev mode it carries a token of the dev issuer; else no
+     * token. It is not counted: the starter's meters, rate limits and Micrometer observations skip it.
+     */
+    public static final class WarmUp {
+        private boolean enabled = true;
+        private String path = "/";
+
+        /** @return whether the warm-up request is sent (default true) */
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        /** @param enabled see {@link #isEnabled()} */
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /**
+         * @return the path the warm-up GET request asks for (default {@code /}); an authenticated route
+         *     of the application warms its controller too
+         */
+        public String getPath() {
+            return path;
+        }
+
+        /** @param path see {@link #getPath()} */
+        public void setPath(String path) {
+            this.path = path;
+        }
+    }
 }

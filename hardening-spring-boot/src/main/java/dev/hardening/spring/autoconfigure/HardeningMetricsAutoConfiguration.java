@@ -2,13 +2,16 @@ package dev.hardening.spring.autoconfigure;
 
 import dev.hardening.spring.internal.MicrometerInstrumentation;
 import dev.hardening.spring.internal.StarterInstrumentation;
+import dev.hardening.spring.internal.WarmUpGate;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationPredicate;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * hardening-micrometer's meters for every component the starter creates, bound to the application's
@@ -34,13 +37,32 @@ public final class HardeningMetricsAutoConfiguration {
 
     /**
      * @param registries the application's meter registries
+     * @param gate       the warm-up gate: the warm-up request's token verification is not counted
      * @return the binding to the one registry, or no instrumentation when there is none (or several
      *     without a primary)
      */
     @Bean
     @ConditionalOnMissingBean(name = "hardeningInstrumentation")
-    public StarterInstrumentation hardeningInstrumentation(ObjectProvider<MeterRegistry> registries) {
+    public StarterInstrumentation hardeningInstrumentation(ObjectProvider<MeterRegistry> registries,
+                                                           ObjectProvider<WarmUpGate> gate) {
         MeterRegistry registry = registries.getIfUnique();
-        return registry == null ? new StarterInstrumentation() { } : new MicrometerInstrumentation(registry);
+        return registry == null ? new StarterInstrumentation() { }
+                : new MicrometerInstrumentation(registry, gate.getIfAvailable(WarmUpGate::new));
+    }
+
+    /** Micrometer observations (Boot's {@code http.server.requests}, Spring Security's) skip the warm-up request. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.observation.ObservationPredicate")
+    static class WarmUpObservations {
+        /**
+         * @param gate the context's warm-up gate
+         * @return a predicate that turns every observation into a no-op while the warm-up request runs
+         */
+        @Bean
+        @ConditionalOnMissingBean(name = "hardeningWarmUpObservations")
+        ObservationPredicate hardeningWarmUpObservations(ObjectProvider<WarmUpGate> gate) {
+            WarmUpGate g = gate.getIfAvailable(WarmUpGate::new);
+            return (name, context) -> !g.warming();
+        }
     }
 }

@@ -17,6 +17,7 @@ import dev.hardening.spring.HardeningJwtDecoder;
 import dev.hardening.spring.HardeningProperties;
 import dev.hardening.spring.internal.BearerIdentification;
 import dev.hardening.spring.internal.PathMatchingFilter;
+import dev.hardening.spring.internal.WarmUpGate;
 import dev.hardening.spring.internal.SpringDataRedis;
 import dev.hardening.spring.internal.PropertyVariables;
 import dev.hardening.spring.internal.StarterCheck;
@@ -261,6 +262,7 @@ public final class HardeningRateLimitAutoConfiguration {
      * @param properties   the starter's properties
      * @param rateLimiting the rate limiting in use
      * @param beans        the application's beans (for the {@code JwtDecoder} and {@code BearerTokenResolver})
+     * @param gates        the warm-up gate: the warm-up request passes the limiter untouched and uncounted
      * @return the filter for {@code hardening.rate-limit.paths}: before Spring Security at
      *     {@link #FILTER_ORDER}, keyed by the subject the starter's decoder verified, when that decoder
      *     is in use; else after it at {@link #AFTER_SECURITY_FILTER_ORDER}, keyed by the principal
@@ -269,7 +271,8 @@ public final class HardeningRateLimitAutoConfiguration {
     @ConditionalOnMissingBean(name = "hardeningRateLimitFilter")
     public FilterRegistrationBean<PathMatchingFilter> hardeningRateLimitFilter(HardeningProperties properties,
                                                                                RateLimiting rateLimiting,
-                                                                               ListableBeanFactory beans) {
+                                                                               ListableBeanFactory beans,
+                                                                               ObjectProvider<WarmUpGate> gates) {
         RequestKeyResolver address = RequestKeyResolver.clientAddress(rateLimiting.trustedProxies());
         Optional<BearerIdentification> identification =
                 ClassUtils.isPresent(BEARER_TOKEN_RESOLVER, HardeningRateLimitAutoConfiguration.class.getClassLoader())
@@ -287,8 +290,17 @@ public final class HardeningRateLimitAutoConfiguration {
                     .build();
             order = AFTER_SECURITY_FILTER_ORDER;
         }
+        WarmUpGate gate = gates.getIfAvailable(WarmUpGate::new);
+        Filter counted = limiter;
+        Filter uncountedWhileWarming = (request, response, chain) -> {
+            if (gate.warming()) {
+                chain.doFilter(request, response); // the warm-up request: no bucket, no decision counted
+            } else {
+                counted.doFilter(request, response, chain);
+            }
+        };
         FilterRegistrationBean<PathMatchingFilter> reg = new FilterRegistrationBean<>(
-                new PathMatchingFilter(properties.getRateLimit().getPaths(), limiter));
+                new PathMatchingFilter(properties.getRateLimit().getPaths(), uncountedWhileWarming));
         reg.setName("hardeningRateLimitFilter");
         reg.setOrder(order);
         return reg;

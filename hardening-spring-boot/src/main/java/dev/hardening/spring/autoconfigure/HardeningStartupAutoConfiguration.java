@@ -8,6 +8,7 @@ import dev.hardening.spring.internal.PropertyBindFailures;
 import dev.hardening.spring.internal.TomcatLimitsCheck;
 import dev.hardening.spring.internal.UnusablePortGuard;
 import dev.hardening.spring.internal.StartupReportEnforcer;
+import dev.hardening.spring.internal.WarmUpGate;
 import java.util.stream.Collectors;
 import dev.hardening.spring.internal.StarterInstrumentation;
 import org.springframework.beans.factory.ObjectProvider;
@@ -101,6 +102,16 @@ public final class HardeningStartupAutoConfiguration {
         UnusablePortGuard hardeningUnusablePortGuard(Environment environment, ObjectProvider<SpringDeployCheck> deployCheck) {
             return new UnusablePortGuard(environment, () -> deployCheck.getIfAvailable() != null);
         }
+    }
+
+    /**
+     * @return the gate that keeps the warm-up request ({@code hardening.warm-up.*}) out of the
+     *     starter's meters, its rate limiter and Micrometer observations
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public WarmUpGate hardeningWarmUpGate() {
+        return new WarmUpGate();
     }
 
     /** {@code HL-H001}: embedded Tomcat's limits as its connectors run. */

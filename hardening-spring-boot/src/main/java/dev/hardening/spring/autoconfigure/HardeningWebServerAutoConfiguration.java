@@ -1,5 +1,9 @@
 package dev.hardening.spring.autoconfigure;
 
+import dev.hardening.auth.dev.DevIssuer;
+import dev.hardening.spring.internal.JettyWarmUp;
+import dev.hardening.spring.internal.WarmUpGate;
+import org.springframework.beans.factory.ObjectProvider;
 import dev.hardening.config.Finding;
 import dev.hardening.config.FindingStatus;
 import dev.hardening.config.ProblemCode;
@@ -103,6 +107,45 @@ public final class HardeningWebServerAutoConfiguration {
                     Finding.pass(HL_H001, SLOW_CLIENTS, "HTTP server", limits, ""))));
         }
     }
+
+    /**
+     * Embedded Jetty: one request through the application before the port opens
+     * ({@code hardening.warm-up.*}, on by default), in dev mode with a token of the dev issuer.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.eclipse.jetty.server.Server",
+        "org.springframework.boot.jetty.servlet.JettyServletWebServerFactory"})
+    @ConditionalOnProperty(prefix = "hardening.warm-up", name = "enabled", matchIfMissing = true)
+    static class JettyWarmUpConfiguration {
+        /**
+         * @param properties the starter's properties
+         * @param gate       the context's warm-up gate
+         * @param devIssuer  the dev issuer, in dev mode
+         * @return the warm-up, which removes its in-memory connector before the port opens
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        JettyWarmUp hardeningJettyWarmUp(HardeningProperties properties, WarmUpGate gate,
+                                         ObjectProvider<DevIssuer> devIssuer) {
+            return new JettyWarmUp(gate, properties.getWarmUp().getPath(), () -> {
+                DevIssuer issuer = devIssuer.getIfAvailable();
+                return issuer == null ? null : issuer.mint(WARM_UP_SUBJECT, Duration.ofMinutes(1));
+            });
+        }
+
+        /**
+         * @param warmUp the warm-up
+         * @return the customizer that adds its in-memory connector to Jetty
+         */
+        @Bean
+        @ConditionalOnMissingBean(name = "hardeningJettyWarmUpCustomizer")
+        WebServerFactoryCustomizer<JettyServletWebServerFactory> hardeningJettyWarmUpCustomizer(JettyWarmUp warmUp) {
+            return factory -> factory.addServerCustomizers(warmUp::install);
+        }
+    }
+
+    /** The subject of the dev-issued warm-up token. */
+    private static final String WARM_UP_SUBJECT = "hardening-warm-up";
 
     /** Embedded Jetty with the read guard turned off. */
     @Configuration(proxyBeanMethods = false)

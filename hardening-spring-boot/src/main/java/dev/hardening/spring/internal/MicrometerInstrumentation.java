@@ -1,8 +1,15 @@
 package dev.hardening.spring.internal;
 
+import dev.hardening.auth.DpopPolicy;
 import dev.hardening.auth.JwksListener;
+import dev.hardening.auth.JwksStatus;
+import dev.hardening.auth.TokenCache;
+import dev.hardening.auth.TokenRequest;
 import dev.hardening.auth.TokenVerifier;
+import dev.hardening.auth.VerifiedToken;
 import dev.hardening.auth.WebhookVerifier;
+import dev.hardening.config.AppEnvironment;
+import dev.hardening.config.Finding;
 import dev.hardening.config.StartupReport;
 import dev.hardening.lifecycle.ShutdownListener;
 import dev.hardening.micrometer.AuthMetrics;
@@ -13,6 +20,8 @@ import dev.hardening.ratelimit.DedupStore;
 import dev.hardening.ratelimit.RateLimiting;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Binds hardening-micrometer's meters to the application's {@link MeterRegistry} for each component
@@ -25,12 +34,22 @@ import java.util.List;
 public final class MicrometerInstrumentation implements StarterInstrumentation {
 
     private final MeterRegistry registry;
+    private final WarmUpGate gate;
     private final JwksListener jwks;
     private final ShutdownListener shutdown;
 
     /** @param registry the application's registry */
     public MicrometerInstrumentation(MeterRegistry registry) {
+        this(registry, new WarmUpGate());
+    }
+
+    /**
+     * @param registry the application's registry
+     * @param gate     while it is open (the warm-up request), token verifications are not counted
+     */
+    public MicrometerInstrumentation(MeterRegistry registry, WarmUpGate gate) {
         this.registry = registry;
+        this.gate = gate;
         this.jwks = AuthMetrics.jwksListener(registry);
         this.shutdown = LifecycleMetrics.shutdownListener(registry);
     }
@@ -42,7 +61,7 @@ public final class MicrometerInstrumentation implements StarterInstrumentation {
 
     @Override
     public TokenVerifier verifier(TokenVerifier verifier) {
-        return AuthMetrics.instrument(verifier, registry);
+        return new UncountedWhileWarming(verifier, AuthMetrics.instrument(verifier, registry), gate);
     }
 
     @Override
@@ -68,5 +87,67 @@ public final class MicrometerInstrumentation implements StarterInstrumentation {
     @Override
     public void startupReport(StartupReport report) {
         ConfigMetrics.bind(report, registry);
+    }
+
+    /** The metered verifier, except during the warm-up request, which the bare verifier handles. */
+    private static final class UncountedWhileWarming implements TokenVerifier {
+        private final TokenVerifier bare;
+        private final TokenVerifier metered;
+        private final WarmUpGate gate;
+
+        UncountedWhileWarming(TokenVerifier bare, TokenVerifier metered, WarmUpGate gate) {
+            this.bare = bare;
+            this.metered = metered;
+            this.gate = gate;
+        }
+
+        private TokenVerifier current() {
+            return gate.warming() ? bare : metered;
+        }
+
+        @Override
+        public VerifiedToken verify(CharSequence token) {
+            return current().verify(token);
+        }
+
+        @Override
+        public VerifiedToken verify(TokenRequest request) {
+            return current().verify(request);
+        }
+
+        @Override
+        public DpopPolicy dpop() {
+            return metered.dpop();
+        }
+
+        @Override
+        public VerifiedToken verifyIdToken(CharSequence token, String expectedNonce) {
+            return current().verifyIdToken(token, expectedNonce);
+        }
+
+        @Override
+        public List<JwksStatus> status() {
+            return metered.status();
+        }
+
+        @Override
+        public Optional<TokenCache.Stats> cacheStats() {
+            return metered.cacheStats();
+        }
+
+        @Override
+        public CompletableFuture<Void> warmUp() {
+            return metered.warmUp();
+        }
+
+        @Override
+        public List<Finding> findings(AppEnvironment environment) {
+            return metered.findings(environment);
+        }
+
+        @Override
+        public void close() {
+            metered.close();
+        }
     }
 }
