@@ -57,7 +57,9 @@ public final class HardeningWebServerAutoConfiguration {
         /**
          * @param properties the starter's properties
          * @param environment where the properties came from (a report line names the variable)
-         * @return the customizer that wraps Jetty's handler in the read guard
+         * @param shutdownDelay the shutdown delay, at whose end the read guard closes the listeners
+         * @return the customizer that wraps Jetty's handler in the read guard (and accepts on the
+         *     selectors unless {@code server.jetty.threads.acceptors} is set)
          */
         @Bean
         @ConditionalOnMissingBean(name = "hardeningJettyReadGuard")
