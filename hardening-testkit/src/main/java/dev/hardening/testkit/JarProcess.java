@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -59,8 +60,27 @@ public final class JarProcess implements AutoCloseable {
      * @throws IOException if it cannot be started
      */
     public static JarProcess start(Path jar, Map<String, String> env, Path workDir) throws IOException {
+        return start(jar, env, workDir, List.of());
+    }
+
+    /**
+     * Starts {@code java <jvmOptions> -jar jar} with the running JVM's {@code java}.
+     *
+     * @param jar        the jar
+     * @param env        the whole environment of the process
+     * @param workDir    its working directory
+     * @param jvmOptions options for the JVM only (never for the application), e.g. a JIT setting
+     * @return the running process
+     * @throws IOException if it cannot be started
+     */
+    public static JarProcess start(Path jar, Map<String, String> env, Path workDir, List<String> jvmOptions) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar.toString()).directory(workDir.toFile());
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
         pb.environment().clear();
         pb.environment().putAll(env);
         return new JarProcess(pb.start());

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +23,8 @@ final class ServiceProcess {
     static final String DEV_AUDIENCE_PROPERTY = "contract.devAudience";
     /** The system property with the longest wait for one boot. */
     static final String BOOT_TIMEOUT_PROPERTY = "contract.bootTimeout";
+    /** System property: JVM options for the jar's process, space-separated (optional). */
+    static final String JVM_OPTIONS_PROPERTY = "contract.jvmOptions";
     /** Exit status of a refused boot (SAMPLE.md; sysexits.h EX_CONFIG). */
     static final int EX_CONFIG = 78;
 
@@ -54,8 +57,18 @@ final class ServiceProcess {
         return value == null || value.isBlank() ? Duration.ofSeconds(30) : Duration.parse(value);
     }
 
+    /**
+     * JVM options for the jar's process, from the system property {@value #JVM_OPTIONS_PROPERTY}
+     * (space-separated; none by default). For the JVM only: the service's behaviour under test does
+     * not depend on them.
+     */
+    static List<String> jvmOptions() {
+        String value = System.getProperty(JVM_OPTIONS_PROPERTY, "").strip();
+        return value.isEmpty() ? List.of() : List.of(value.split("\\s+"));
+    }
+
     static JarProcess start(Map<String, String> env, Path workDir) throws IOException {
-        return JarProcess.start(jar(), env, workDir);
+        return JarProcess.start(jar(), env, workDir, jvmOptions());
     }
 
     static Map<String, String> env(String... kv) {
