@@ -346,8 +346,11 @@ public final class HardenedHttpServer extends HttpServer {
      */
     private void closeListener() {
         guard.closing.closeListeners(List.of(connector), pool, guard::connectionsOpen);
-        if (listenerClosed.compareAndSet(false, true)) {
-            listenerClosedAt = time.nanoTime();
+        synchronized (lock) {
+            if (!listenerClosed.get()) {
+                listenerClosedAt = time.nanoTime(); // before the flag: whoever sees the flag sees the time
+                listenerClosed.set(true);
+            }
         }
     }
 

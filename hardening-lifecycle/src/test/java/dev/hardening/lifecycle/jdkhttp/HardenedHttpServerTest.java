@@ -322,12 +322,14 @@ class HardenedHttpServerTest {
             });
             stopper.start();
             awaitRefused(port(s));
-            // the clock moves only once stop() has noted the listener's close, from which its grace counts
+            // the clock moves only once stop() has noted the listener's close (its grace counts from
+            // then) and waits for the connections (its only timed wait after that)
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!s.listenerClosed() && System.nanoTime() < deadline) {
+            while (!(s.listenerClosed() && stopper.getState() == Thread.State.TIMED_WAITING) && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
             assertThat(s.listenerClosed()).isTrue();
+            assertThat(stopper.getState()).isEqualTo(Thread.State.TIMED_WAITING);
             // well past the 200 ms linger that closes a connection which has answered, within the
             // one second that a connection which has not sent its first request yet is given
             clock.advance(Duration.ofMillis(600));
