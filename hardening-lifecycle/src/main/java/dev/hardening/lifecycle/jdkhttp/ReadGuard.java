@@ -212,14 +212,8 @@ final class ReadGuard extends Handler.Wrapper {
         }
         inFlight.incrementAndGet();
         Callback done = Callback.from(() -> ended(watch, connection), callback);
-        if (closing.holding() && closing.defer(() -> {
-            try {
-                proceed(request, response, done);
-            } catch (Throwable x) {
-                done.failed(x);
-            }
-        })) {
-            return true;
+        if (closing.holding() && closing.defer(() -> proceed(request, response, done), done)) {
+            return true; // answered once the listener has closed
         }
         return proceed(request, response, done);
     }

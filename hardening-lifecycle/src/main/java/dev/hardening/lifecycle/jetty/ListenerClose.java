@@ -19,6 +19,7 @@ import java.util.function.BooleanSupplier;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * Closes the listening sockets of a Jetty 12 server at shutdown so that no client is reset: neither
@@ -80,12 +81,14 @@ public final class ListenerClose {
     /**
      * For a request that is starting: while holding, keeps it to run once the listeners have closed.
      *
-     * @param request what handles the request (it must complete the response itself, and handle its own failures)
+     * @param request  what handles the request (it completes {@code callback} itself)
+     * @param callback the request's callback, failed if {@code request} throws when it runs later
      * @return whether it was kept; if not, the caller handles the request now
-     * @throws NullPointerException if {@code request} is null
+     * @throws NullPointerException if an argument is null
      */
-    public boolean defer(Runnable request) {
+    public boolean defer(Runnable request, Callback callback) {
         Checks.notNull(request, "request");
+        Checks.notNull(callback, "callback");
         if (!holding) {
             return false;
         }
@@ -93,7 +96,13 @@ public final class ListenerClose {
             if (held == null) {
                 return false;
             }
-            held.add(request);
+            held.add(() -> {
+                try {
+                    request.run();
+                } catch (Throwable x) {
+                    callback.failed(x);
+                }
+            });
             return true;
         }
     }

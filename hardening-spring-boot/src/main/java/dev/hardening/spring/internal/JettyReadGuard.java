@@ -251,14 +251,8 @@ public final class JettyReadGuard extends Handler.Wrapper {
             }, callback);
         }
         Callback done = callback;
-        if (closing.holding() && closing.defer(() -> {
-            try {
-                proceed(request, response, done);
-            } catch (Throwable x) {
-                done.failed(x);
-            }
-        })) {
-            return true;
+        if (closing.holding() && closing.defer(() -> proceed(request, response, done), done)) {
+            return true; // answered once the listener has closed
         }
         return proceed(request, response, callback);
     }
