@@ -1,6 +1,7 @@
 package dev.hardening.lifecycle.jetty;
 
 import dev.hardening.config.Checks;
+import dev.hardening.config.TimeSource;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
@@ -62,7 +63,12 @@ public final class ListenerClose {
     private List<Runnable> held;
     private boolean started;
     private volatile boolean holding;
-    /** System.nanoTime() when a request last ended while holding (0: none did). */
+    /**
+     * The JVM's clock, never a test's: the settle waits for clients on the network, in real time
+     * (a server driven by a fake clock still closes its listener).
+     */
+    private final TimeSource time = TimeSource.system();
+    /** {@link #time}'s nanoTime when a request last ended while holding (0: none did). */
     private volatile long lastEnded;
 
     private ListenerClose() {
@@ -110,7 +116,7 @@ public final class ListenerClose {
     /** Notes that a request has ended (its response is out); cheap when not holding. */
     public void requestEnded() {
         if (holding) {
-            lastEnded = System.nanoTime();
+            lastEnded = time.nanoTime();
         }
     }
 
@@ -164,9 +170,9 @@ public final class ListenerClose {
 
     /** Waits, in real time (clients on the network), until no response has ended for {@link #QUIET}. */
     private void settle() {
-        long start = System.nanoTime();
+        long start = time.nanoTime();
         while (true) {
-            long now = System.nanoTime();
+            long now = time.nanoTime();
             long quietFor = now - Math.max(start, lastEnded);
             long left = Math.min(QUIET.toNanos() - quietFor, MAX.toNanos() - (now - start));
             if (left <= 0) {
