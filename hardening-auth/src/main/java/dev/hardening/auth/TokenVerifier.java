@@ -132,6 +132,7 @@ public interface TokenVerifier extends StartupCheck, AutoCloseable {
         private Introspection introspection;
         private ProviderConnection connection;
         private TokenCache tokenCache;
+        private boolean noIssuerAllowed;
         private final List<JwksListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -240,11 +241,27 @@ public interface TokenVerifier extends StartupCheck, AutoCloseable {
         }
 
         /**
+         * Lets {@link #build()} succeed when no issuer was added. The verifier then refuses every JWT
+         * ({@link RejectionReason#WRONG_ISSUER}), fetches no keys, and its startup findings name no
+         * issuer; its other findings (token cache, introspection) are reported as usual. For a service
+         * whose configuration leaves it without a usable issuer while its startup report already
+         * refuses the start for that reason: the service can still build its other components and
+         * report every problem in the same boot. Without this call, {@link #build()} refuses an empty
+         * issuer list, so a forgotten issuer never passes unnoticed. Calling it again changes nothing.
+         *
+         * @return this builder
+         */
+        public Builder allowNoIssuer() {
+            this.noIssuerAllowed = true;
+            return this;
+        }
+
+        /**
          * @return the verifier; nothing is fetched yet
-         * @throws IllegalStateException if no issuer was added
+         * @throws IllegalStateException if no issuer was added (unless {@link #allowNoIssuer()})
          */
         public TokenVerifier build() {
-            if (issuers.isEmpty()) {
+            if (issuers.isEmpty() && !noIssuerAllowed) {
                 throw new IllegalStateException("issuer: none (expected: at least one trusted issuer)");
             }
             return DefaultTokenVerifier.create(List.copyOf(issuers.values()),
@@ -255,7 +272,8 @@ public interface TokenVerifier extends StartupCheck, AutoCloseable {
                     dpop == null ? DpopPolicy.defaults() : dpop,
                     java.util.Optional.ofNullable(introspection),
                     connection == null ? ProviderConnection.defaults() : connection,
-                    tokenCache == null ? TokenCache.defaults() : tokenCache);
+                    tokenCache == null ? TokenCache.defaults() : tokenCache,
+                    noIssuerAllowed);
         }
     }
 }

@@ -147,8 +147,9 @@ class StartupReportTest {
                                     "HC-E002 hardening.auth.issuers[1].token-type: \"id-token\" is not one of any, at+jwt "
                                             + "(property hardening.auth.issuers[1].token-type)");
                     assertThat(refused.report().lines()).extracting(l -> l.finding().id()).contains("HS-D001");
-                    assertThat(refused.report().lines()).as("no line for the placeholder issuer trusted when none is usable")
-                            .extracting(l -> l.finding().subject()).doesNotContain("urn:hardening:no-usable-issuer");
+                    assertThat(refused.report().lines()).as("no issuer line: with none usable the verifier trusts none")
+                            .extracting(l -> l.finding().id()).doesNotContain("HA-A001", "HA-A002", "HA-A003")
+                            .contains("HA-A005");
                 });
     }
 

@@ -135,8 +135,35 @@ public final class DefaultTokenVerifier implements TokenVerifier {
                                        JwksSettings settings, List<JwksListener> listeners, DpopPolicy dpop,
                                        Optional<Introspection> introspection, ProviderConnection connection,
                                        TokenCache tokenCache) {
+        return create(policies, time, maxTokenBytes, settings, listeners, dpop, introspection, connection, tokenCache,
+                false);
+    }
+
+    /**
+     * As the factory above; with {@code noIssuerAllowed}, an empty issuer list builds a verifier that
+     * refuses every JWT ({@code wrong_issuer}) instead of failing.
+     *
+     * @param policies        trusted issuers (empty only with {@code noIssuerAllowed})
+     * @param time            time source
+     * @param maxTokenBytes   size cap
+     * @param settings        JWKS settings
+     * @param listeners       JWKS event listeners
+     * @param dpop            the DPoP policy
+     * @param introspection   introspection for opaque tokens, if any
+     * @param connection      how the provider is reached
+     * @param tokenCache      the verified-token cache settings
+     * @param noIssuerAllowed whether an empty issuer list is accepted
+     * @return the verifier; nothing is fetched yet
+     * @throws IllegalStateException    if there is no issuer and {@code noIssuerAllowed} is false
+     * @throws IllegalArgumentException if an issuer appears twice or the size cap is out of range
+     * @throws NullPointerException     if an argument is null
+     */
+    public static TokenVerifier create(List<IssuerPolicy> policies, TimeSource time, int maxTokenBytes,
+                                       JwksSettings settings, List<JwksListener> listeners, DpopPolicy dpop,
+                                       Optional<Introspection> introspection, ProviderConnection connection,
+                                       TokenCache tokenCache, boolean noIssuerAllowed) {
         List<IssuerPolicy> issuers = List.copyOf(Checks.notNull(policies, "issuer"));
-        if (issuers.isEmpty()) {
+        if (issuers.isEmpty() && !noIssuerAllowed) {
             throw new IllegalStateException("issuer: none (expected: at least one trusted issuer)");
         }
         if (issuers.stream().map(IssuerPolicy::issuer).distinct().count() != issuers.size()) {

@@ -78,8 +78,6 @@ public final class HardeningAuthAutoConfiguration {
     public static final int DPOP_FILTER_ORDER = -102;
 
     private static final String SPRING_JWT = "spring.security.oauth2.resourceserver.jwt";
-    /** The issuer of a verifier with no usable issuer: matches no token. */
-    private static final String UNUSABLE_ISSUER = StartupReportEnforcer.PLACEHOLDER_ISSUER;
 
     /** Id of the PASS line naming the token-type policy in force for each issuer. */
     public static final String TOKEN_TYPE_ID = "HS-A001";
@@ -166,9 +164,9 @@ public final class HardeningAuthAutoConfiguration {
         }
         dpop(properties.getAuth().getDpop(), rateLimiting.getIfAvailable(), environment).ifPresent(builder::dpop);
         if (usable == 0) {
-            builder.issuer(IssuerPolicy.jwksUri(UNUSABLE_ISSUER, URI.create("https://invalid.invalid/jwks"))
-                    .audience(UNUSABLE_ISSUER).build());
-            return builder.build();
+            // every issuer has a problem line that refuses the start; a verifier that trusts none lets
+            // the rest of the context build and report in the same boot
+            return builder.allowNoIssuer().build();
         }
         TokenVerifier verifier = builder.build();
         if (issuerProblems.isEmpty()) {

@@ -28,13 +28,6 @@ public final class StartupReportEnforcer implements SmartInitializingSingleton {
     /** The id of the mode line ({@code HC-M001}), which every hardening-config bind reports and the report prints once. */
     public static final String MODE_ID = "HC-M001";
 
-    /**
-     * The issuer the starter's verifier trusts when no configured issuer is usable (it matches no
-     * token). Its lines are left out of the report: the HC-E00x lines of the unusable settings say
-     * what is wrong, and a PASS for the placeholder would suggest an issuer is configured.
-     */
-    public static final String PLACEHOLDER_ISSUER = "urn:hardening:no-usable-issuer";
-
     private static final Logger LOG = LoggerFactory.getLogger("dev.hardening.spring.StartupReport");
 
     private final Environment environment;
@@ -81,7 +74,7 @@ public final class StartupReportEnforcer implements SmartInitializingSingleton {
             builder = StartupReport.builder(e);
         }
         for (StartupCheck check : checks) {
-            builder.check(env -> check.findings(env).stream().filter(f -> !PLACEHOLDER_ISSUER.equals(f.subject())).toList());
+            builder.check(check);
         }
         StartupReport r = builder.build();
         this.report = r;

@@ -29,7 +29,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -60,9 +59,6 @@ public final class GrpcService {
 
     /** The longest wait for Redis before the report (a Redis that is down does not stop the boot). */
     static final Duration REDIS_AT_BOOT = Duration.ofSeconds(5);
-
-    /** The issuer trusted when production has no usable OIDC_ISSUER (a failed bind): it matches no token. */
-    static final String NO_ISSUER = "urn:hardening:no-usable-issuer";
 
     private static final Logger LOG = LoggerFactory.getLogger(GrpcService.class);
 
@@ -135,7 +131,7 @@ public final class GrpcService {
                 .add(EnvironmentChecks.devModeBinding(environment, settings.bindAddress(), settings.allowDevOnNetwork()))
                 .add(Findings.transport(environment, settings.bindAddress(), tls))
                 .add(Findings.jobLeases(environment, settings.redisUri().isPresent(), settings.cleanupInterval()))
-                .check(e -> verifier.findings(e).stream().filter(f -> !NO_ISSUER.equals(f.subject())).toList())
+                .check(verifier)
                 .check(rateLimiting.startupCheck())
                 .addAll(failure != null ? List.of() : List.of(Findings.redisAtBoot(redis.map(RedisBackend::hosts), redisReachable,
                         REDIS_AT_BOOT, rateLimiting.shared().isPresent() ? Optional.of(settings.rateLimitFallback()) : Optional.empty(),
@@ -177,15 +173,14 @@ public final class GrpcService {
     /**
      * @param s   the settings (possibly partial: see {@link ConfigException#partialSettings})
      * @param env the environment
-     * @return the verifier; in production without an issuer (a failed bind) it trusts only
-     *     {@link #NO_ISSUER}, which matches no token and has no report line
+     * @return the verifier; in production without an issuer (a failed bind) it trusts no issuer
+     *     ({@link TokenVerifier.Builder#allowNoIssuer()}) and its report names none
      */
     static TokenVerifier verifier(GrpcSettings s, AppEnvironment env) {
         TokenVerifier.Builder tokens = TokenVerifier.builder();
         GrpcSettings.Oidc oidc = s.oidc();
         if (oidc.issuer().isEmpty() && env.isProduction()) {
-            tokens.issuer(IssuerPolicy.jwksUri(NO_ISSUER, URI.create("https://invalid.invalid/jwks"))
-                    .audience(oidc.audience().orElse(DEV_AUDIENCE)).build());
+            tokens.allowNoIssuer(); // a failed bind: the report's OIDC_ISSUER line refuses the start
         }
         if (oidc.issuer().isPresent()) {
             String issuer = oidc.issuer().get().toString();

@@ -42,9 +42,6 @@ final class Components implements AutoCloseable {
     /** The audience the dev issuer mints for when {@code OIDC_AUDIENCE} is unset. */
     static final String DEV_AUDIENCE = "hardened-service";
 
-    /** The issuer of a verifier built without {@code OIDC_ISSUER} in production: matches no token. */
-    static final String NO_ISSUER = "urn:hardening:no-usable-issuer";
-
     final AppEnvironment environment;
     final TokenVerifier verifier;
     final Optional<DevIssuer> devIssuer;
@@ -55,13 +52,11 @@ final class Components implements AutoCloseable {
     final DedupStore deliveries;
     final MetricsRoute metrics;
     private final List<Finding> wiringFindings;
-    /** Whether the verifier trusts only {@link #NO_ISSUER} (production without a bound OIDC_ISSUER). */
-    private final boolean noIssuer;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Components(AppEnvironment environment, TokenVerifier verifier, Optional<DevIssuer> devIssuer,
                        WebhookVerifier github, CorsPolicy cors, RateLimiting rateLimiting, Optional<RedisBackend> redis,
-                       DedupStore deliveries, MetricsRoute metrics, List<Finding> wiringFindings, boolean noIssuer) {
+                       DedupStore deliveries, MetricsRoute metrics, List<Finding> wiringFindings) {
         this.environment = environment;
         this.verifier = verifier;
         this.devIssuer = devIssuer;
@@ -72,7 +67,6 @@ final class Components implements AutoCloseable {
         this.deliveries = deliveries;
         this.metrics = metrics;
         this.wiringFindings = List.copyOf(wiringFindings);
-        this.noIssuer = noIssuer;
     }
 
     static Components build(BoundConfig<ServiceSettings> config) {
@@ -122,11 +116,10 @@ final class Components implements AutoCloseable {
             tokens.issuer(dev.policy().build());
             devIssuer = Optional.of(dev);
         }
-        boolean noIssuer = oidc.issuer().isEmpty() && env.isProduction();
-        if (noIssuer) {
+        if (oidc.issuer().isEmpty() && env.isProduction()) {
             // only with partial settings: OIDC_ISSUER is required in production and its HC-E001 line
-            // refuses the start; a verifier that matches no token lets every other component report
-            tokens.issuer(IssuerPolicy.jwksUri(NO_ISSUER, URI.create("https://invalid.invalid/jwks")).audience(audience).build());
+            // refuses the start; a verifier that trusts no issuer lets every other component report
+            tokens.allowNoIssuer();
         }
         TokenVerifier verifier = metrics.tokens(tokens.build());
 
@@ -139,7 +132,7 @@ final class Components implements AutoCloseable {
                 .allowHeaders(s.cors().headers().toArray(new String[0]))
                 .build();
         return new Components(env, verifier, devIssuer, github, cors, rateLimiting, redis, deliveries, metrics,
-                problems, noIssuer);
+                problems);
     }
 
     /**
@@ -210,12 +203,7 @@ final class Components implements AutoCloseable {
     List<StartupCheck> checks() {
         List<StartupCheck> checks = new ArrayList<>();
         checks.add(e -> wiringFindings);
-        if (noIssuer) {
-            // the placeholder issuer is no finding: the HC-E001 OIDC_ISSUER line says what to fix
-            checks.add(e -> verifier.findings(e).stream().filter(f -> !NO_ISSUER.equals(f.subject())).toList());
-        } else {
-            checks.add(verifier);
-        }
+        checks.add(verifier);
         checks.add(github);
         checks.add(cors);
         checks.add(rateLimiting.startupCheck());
