@@ -10,7 +10,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.component.Graceful;
 import org.slf4j.Logger;
@@ -22,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>Drain signal: passed to the {@linkplain Builder#tracker servlet tracker}, whose responses
  *       then carry {@code Connection: close}.</li>
- *   <li>Stop accepting: Jetty's graceful shutdown starts
+ *   <li>Stop accepting: every {@link ServerConnector}'s listening socket is closed before this
+ *       phase returns ({@link ListenerClose#close(ServerConnector, java.time.Duration)}, also when
+ *       the connector accepts on its selectors), then Jetty's graceful shutdown starts
  *       ({@link Graceful#shutdown(org.eclipse.jetty.util.component.Container)}): every connector
- *       closes its listening socket and closes idle keep-alive connections after its shutdown
+ *       closes idle keep-alive connections after its shutdown
  *       idle timeout, and a {@link GracefulHandler} (if installed) refuses new requests. A
  *       request that still arrives on an open connection is answered 503 with
  *       {@code Connection: close} by the tracker (or the {@code GracefulHandler}), or finds the
@@ -86,9 +90,16 @@ public final class JettyServerDrain implements DrainParticipant {
             tracker.stopAccepting();
         }
         if (graceful == null) {
-            // Jetty 12's way to stop accepting: each connector closes its listening socket (on its
-            // acceptor thread, so a connect may still succeed for a moment) and shortens the idle
-            // timeout of open connections; a GracefulHandler starts refusing requests.
+            // Each listening socket is closed first, on the selector that holds it when the connector
+            // accepts on its selectors (acceptors 0): there Jetty's own close takes effect only at the
+            // selector's next wake-up, so a connect in between is accepted by the kernel and reset
+            // later (JettyServerDrainTest). Then Jetty 12's graceful shutdown shortens the idle
+            // timeout of open connections, and a GracefulHandler starts refusing requests.
+            for (Connector c : server.getConnectors()) {
+                if (c instanceof ServerConnector) {
+                    ListenerClose.close((ServerConnector) c, ListenerClose.MAX);
+                }
+            }
             graceful = Graceful.shutdown(server);
         }
     }

@@ -181,6 +181,30 @@ class JettyServerDrainTest {
                 .hasMessage("name: '' (expected: 1 to 64 characters)");
     }
 
+    @Test
+    void withConnectorsAcceptingOnTheirSelectorsTheListenerIsClosedWhenStopAcceptingReturns() throws Exception {
+        // acceptors 0: the selector accepts; a plain close of its non-blocking listener would take
+        // effect only at the selector's next wake-up, and a connect meanwhile would be reset later
+        QueuedThreadPool pool = new QueuedThreadPool(16, 4);
+        server = new Server(pool);
+        ServerConnector connector = new ServerConnector(server, 0, 1);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        server.setHandler(new GracefulHandler());
+        server.start();
+        port = connector.getLocalPort();
+        RawHttp.connect(port).close();
+
+        JettyServerDrain drain = JettyServerDrain.builder(server).build();
+        drain.stopAccepting();
+        for (int i = 0; i < 20; i++) {
+            assertThatThrownBy(() -> RawHttp.connect(port).close()).as("connect %d after stopAccepting", i)
+                    .isInstanceOf(ConnectException.class);
+        }
+        assertThat(drain.drain(Deadline.after(Duration.ofSeconds(WAIT_SECONDS)))).isTrue();
+    }
+
     private void awaitConnectRefused() throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         CountDownLatch pause = new CountDownLatch(1);
