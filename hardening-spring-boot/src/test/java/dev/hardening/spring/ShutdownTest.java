@@ -108,9 +108,14 @@ class ShutdownTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** For the tests that check only the configured delay: the delay at context close elapses at once. */
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(HardeningStartupAutoConfiguration.class,
                     HardeningLifecycleAutoConfiguration.class))
+            .withBean(DelayScheduler.class, () -> (delay, task) -> {
+                task.run();
+                return () -> { };
+            })
             .withPropertyValues("server.address=127.0.0.1");
 
     @Test
