@@ -136,14 +136,20 @@ public final class ListenerClose {
         Checks.notNull(connectors, "connectors");
         Checks.notNull(executor, "executor");
         Checks.notNull(connectionsOpen, "connectionsOpen");
+        boolean first;
         synchronized (lock) {
-            if (started) {
-                awaitClosed();
-                return;
+            first = !started;
+            if (first) {
+                started = true;
+                held = new ArrayList<>();
+                holding = true;
             }
-            started = true;
-            held = new ArrayList<>();
-            holding = true;
+        }
+        if (!first) {
+            // outside the lock: the first call needs it to release the held requests, and requests
+            // that start meanwhile need it to be held (ListenerCloseTest)
+            awaitClosed();
+            return;
         }
         try {
             if (connectionsOpen.getAsBoolean()) {
