@@ -86,62 +86,12 @@ public final class DefaultTokenVerifier implements TokenVerifier {
     public static TokenVerifier create(List<IssuerPolicy> policies, TimeSource time, int maxTokenBytes,
                                        JwksSettings settings, List<JwksListener> listeners) {
         return create(policies, time, maxTokenBytes, settings, listeners, DpopPolicy.defaults(), Optional.empty(),
-                ProviderConnection.defaults());
+                ProviderConnection.defaults(), TokenCache.defaults(), false);
     }
 
     /**
-     * As {@link #create(List, TimeSource, int, JwksSettings, List)}, with DPoP, introspection and
-     * the provider connection.
-     *
-     * @param policies      trusted issuers, at least one, each issuer once
-     * @param time          the time source
-     * @param maxTokenBytes size cap
-     * @param settings      JWKS settings
-     * @param listeners     event listeners
-     * @param dpop          the DPoP policy
-     * @param introspection introspection for opaque tokens, if any
-     * @param connection    how the provider is reached
-     * @return the verifier; nothing is fetched yet
-     * @throws IllegalStateException    if there is no issuer
-     * @throws IllegalArgumentException if an issuer appears twice or the size cap is out of range
-     * @throws NullPointerException     if an argument is null
-     */
-    public static TokenVerifier create(List<IssuerPolicy> policies, TimeSource time, int maxTokenBytes,
-                                       JwksSettings settings, List<JwksListener> listeners, DpopPolicy dpop,
-                                       Optional<Introspection> introspection, ProviderConnection connection) {
-        return create(policies, time, maxTokenBytes, settings, listeners, dpop, introspection, connection,
-                TokenCache.defaults());
-    }
-
-    /**
-     * As {@link #create(List, TimeSource, int, JwksSettings, List, DpopPolicy, Optional, ProviderConnection)},
-     * with the verified-token cache.
-     *
-     * @param policies      trusted issuers, at least one, each issuer once
-     * @param time          the time source
-     * @param maxTokenBytes size cap
-     * @param settings      JWKS settings
-     * @param listeners     event listeners
-     * @param dpop          the DPoP policy
-     * @param introspection introspection for opaque tokens, if any
-     * @param connection    how the provider is reached
-     * @param tokenCache    the verified-token cache settings
-     * @return the verifier; nothing is fetched yet
-     * @throws IllegalStateException    if there is no issuer
-     * @throws IllegalArgumentException if an issuer appears twice or the size cap is out of range
-     * @throws NullPointerException     if an argument is null
-     */
-    public static TokenVerifier create(List<IssuerPolicy> policies, TimeSource time, int maxTokenBytes,
-                                       JwksSettings settings, List<JwksListener> listeners, DpopPolicy dpop,
-                                       Optional<Introspection> introspection, ProviderConnection connection,
-                                       TokenCache tokenCache) {
-        return create(policies, time, maxTokenBytes, settings, listeners, dpop, introspection, connection, tokenCache,
-                false);
-    }
-
-    /**
-     * As the factory above; with {@code noIssuerAllowed}, an empty issuer list builds a verifier that
-     * refuses every JWT ({@code wrong_issuer}) instead of failing.
+     * The verifier with every setting; with {@code noIssuerAllowed}, an empty issuer list builds a
+     * verifier that refuses every JWT ({@code wrong_issuer}) instead of failing.
      *
      * @param policies        trusted issuers (empty only with {@code noIssuerAllowed})
      * @param time            time source
