@@ -10,12 +10,14 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import dev.hardening.testkit.FakeTime;
@@ -281,18 +283,32 @@ class RemoteJwksIT {
         // 75 % of the 60 s floor has passed: the request is served from cache and a refresh starts.
         clock.advance(Duration.ofSeconds(20));
         v.verify(tokenAt("k1", TestKeys.RSA));
-        v.warmUp().join();
+        awaitFetchedNow(v);
         assertThat(idp.jwksFetches()).isEqualTo(2);
 
         idp.jwks(jwks(TestKeys.RSA, "k1"), "max-age=999999999");
         clock.advance(Duration.ofMinutes(2));
         v.verify(tokenAt("k1", TestKeys.RSA));
-        v.warmUp().join();
+        awaitFetchedNow(v);
         assertThat(idp.jwksFetches()).isEqualTo(3);
         clock.advance(Duration.ofHours(17));
         v.verify(tokenAt("k1", TestKeys.RSA));
         assertThat(idp.jwksFetches()).isEqualTo(3);
         assertThat(v.status().get(0).state()).isEqualTo(JwksStatus.State.FRESH);
+    }
+
+    /**
+     * Waits (polling, 10 s deadline) until the refresh the last verify started has been applied: its
+     * success is stamped with the fake clock's current time. Joining {@code warmUp()} instead raced the
+     * background refresh: when it had already finished, warmUp started a further fetch and the count
+     * came out one too high.
+     */
+    private void awaitFetchedNow(TokenVerifier v) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!v.status().get(0).lastSuccess().equals(Optional.of(clock.now()))) {
+            assertThat(System.nanoTime() - deadline).as("refresh applied within 10 s").isNegative();
+            LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+        }
     }
 
     @Test
