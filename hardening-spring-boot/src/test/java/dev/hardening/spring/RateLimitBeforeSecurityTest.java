@@ -154,6 +154,11 @@ class RateLimitBeforeSecurityTest {
         assertLimited(me(wrongAudience), wrongAudience);
         assertLimited(me("not.a.token"), null);
         assertLimited(me(alice.substring(0, alice.lastIndexOf('.') + 1) + "AAAA"), null);
+        // a DPoP request that the DPoP filter refuses (no proof) is counted and limited the same way
+        HttpResponse<String> dpop = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/me"))
+                .header("Authorization", "DPoP " + alice).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertLimited(dpop, alice);
 
         // two subjects from that same, exhausted address: each its own quota
         assertThat(me(alice).statusCode()).isEqualTo(200);
@@ -163,15 +168,16 @@ class RateLimitBeforeSecurityTest {
         assertLimited(me(alice), alice);
         assertThat(me(bob).statusCode()).as("another subject from the same address").isEqualTo(200);
 
-        // once per request: alice 3 + bob 1 accepted; the wrong audience twice, the bad signature and
-        // the malformed token once each rejected; the anonymous requests never reach the verifier
+        // once per request: alice 3 + bob 1 accepted; the wrong audience twice, the bad signature, the
+        // malformed token and the DPoP request without a proof once each rejected; the anonymous
+        // requests never reach the verifier
         assertThat(count("hardening.auth.token.verifications", "outcome", "accepted")).isEqualTo(4);
-        assertThat(count("hardening.auth.token.verifications", "outcome", "rejected")).isEqualTo(4);
+        assertThat(count("hardening.auth.token.verifications", "outcome", "rejected")).isEqualTo(5);
         assertThat(count("hardening.auth.token.rejections", "reason", "wrong_audience")).isEqualTo(2);
         assertThat(count("hardening.ratelimit.decisions", "limiter", "api", "outcome", "allowed", "source", "local"))
                 .as("address 2, alice 2, bob 1").isEqualTo(5);
         assertThat(count("hardening.ratelimit.decisions", "limiter", "api", "outcome", "denied", "source", "local"))
-                .as("address 4, alice 1").isEqualTo(5);
+                .as("address 5, alice 1").isEqualTo(6);
     }
 
     /** The application's own decoder: Spring's, for the same issuer. */

@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -162,6 +163,41 @@ class TokenKindsTest {
         HttpResponse<String> noProof = me("Authorization", "DPoP " + token);
         assertThat(noProof.statusCode()).isEqualTo(401);
         assertThat(noProof.headers().firstValue("WWW-Authenticate")).get().asString().startsWith("DPoP");
+    }
+
+    /** @return the {@code r=} (remaining) parameter of a response's {@code RateLimit} header */
+    static long remaining(HttpResponse<String> r) {
+        String header = r.headers().firstValue("RateLimit").orElseThrow(() -> new AssertionError("no RateLimit header"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(";r=(\\d+)").matcher(header);
+        assertThat(m.find()).as(header).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void countsARefusedProofAgainstTheClientAddressBeforeAnsweringIt() throws Exception {
+        String token = bound();
+        String elsewhere = "http://127.0.0.1:" + port + "/api/v1/other";
+        // a fresh client address (the test trusts 127.0.0.1 as a proxy), so no other test shares its bucket
+        String address = "203.0.113.61";
+        HttpResponse<String> first = me("Authorization", "DPoP " + token, "X-Forwarded-For", address,
+                "DPoP", proof("GET", elsewhere, token));
+        HttpResponse<String> second = me("Authorization", "DPoP " + token, "X-Forwarded-For", address,
+                "DPoP", proof("GET", elsewhere, token));
+        for (HttpResponse<String> refused : List.of(first, second)) {
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.headers().firstValue("WWW-Authenticate")).get().asString()
+                    .startsWith("DPoP").contains("error=\"invalid_dpop_proof\"").contains("algs=\"");
+            assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            assertThat(refused.body()).contains("\"status\":401").doesNotContain("eyJ");
+        }
+        assertThat(remaining(first)).as("the refusal was counted by the limiter").isEqualTo(999);
+        assertThat(remaining(second)).as("against the client address").isEqualTo(998);
+
+        // a proven request from the same address is keyed by its subject, not by the address
+        HttpResponse<String> proven = me("Authorization", "DPoP " + token, "X-Forwarded-For", address,
+                "DPoP", proof("GET", url(), token));
+        assertThat(proven.statusCode()).as(proven.body()).isEqualTo(200);
+        assertThat(remaining(proven)).isNotEqualTo(997);
     }
 
     @Test

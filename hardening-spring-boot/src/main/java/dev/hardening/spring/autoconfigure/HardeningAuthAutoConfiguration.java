@@ -21,7 +21,10 @@ import dev.hardening.ratelimit.redis.RedisBackend;
 import dev.hardening.spring.internal.DpopFilter;
 import dev.hardening.spring.internal.PropertyVariables;
 import dev.hardening.spring.internal.StarterInstrumentation;
+import jakarta.servlet.Filter;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import dev.hardening.auth.TokenProfile;
 import dev.hardening.auth.TokenVerifier;
@@ -76,6 +79,8 @@ public final class HardeningAuthAutoConfiguration {
     public static final int PROBLEM_FILTER_ORDER = -110;
     /** Order of the DPoP filter: after the webhook filter (-105), just before Spring Security's filter (-100). */
     public static final int DPOP_FILTER_ORDER = -102;
+    /** The bean name of the starter's rate limit filter registration, which counts refused DPoP requests. */
+    private static final String RATE_LIMIT_FILTER = "hardeningRateLimitFilter";
 
     private static final String SPRING_JWT = "spring.security.oauth2.resourceserver.jwt";
 
@@ -235,6 +240,9 @@ public final class HardeningAuthAutoConfiguration {
      * @param verifier     the verifier (its DPoP policy and replay check)
      * @param rateLimiting the rate limiting, whose trusted proxies are the default
      * @param environment  Spring's environment (the variables the properties were mapped from, for the report)
+     * @param beans        the application's beans: the starter's rate limit filter
+     *                     ({@code hardeningRateLimitFilter}), when registered and enabled, counts each
+     *                     refused DPoP request before the refusal is sent
      * @return the filter verifying {@code Authorization: DPoP} requests before Spring Security, at
      *     {@link #DPOP_FILTER_ORDER}; off with {@code hardening.auth.dpop.enabled=false}
      */
@@ -245,7 +253,8 @@ public final class HardeningAuthAutoConfiguration {
     @ConditionalOnMissingBean(name = "hardeningDpopFilter")
     public FilterRegistrationBean<DpopFilter> hardeningDpopFilter(HardeningProperties properties, TokenVerifier verifier,
                                                                   ObjectProvider<RateLimiting> rateLimiting,
-                                                                  Environment environment) {
+                                                                  Environment environment,
+                                                                  ListableBeanFactory beans) {
         String spec = properties.getAuth().getDpop().getTrustedProxies();
         TrustedProxies proxies = TrustedProxies.none();
         if (spec != null && !spec.isBlank()) {
@@ -262,7 +271,15 @@ public final class HardeningAuthAutoConfiguration {
                 proxies = rl.trustedProxies();
             }
         }
-        FilterRegistrationBean<DpopFilter> registration = new FilterRegistrationBean<>(new DpopFilter(verifier, proxies));
+        Supplier<Filter> rateLimit = () -> {
+            if (!beans.containsBean(RATE_LIMIT_FILTER)) {
+                return null;
+            }
+            Object bean = beans.getBean(RATE_LIMIT_FILTER);
+            return bean instanceof FilterRegistrationBean<?> reg && reg.isEnabled() ? reg.getFilter() : null;
+        };
+        FilterRegistrationBean<DpopFilter> registration =
+                new FilterRegistrationBean<>(new DpopFilter(verifier, proxies, rateLimit));
         registration.setOrder(DPOP_FILTER_ORDER);
         registration.setName("hardeningDpopFilter");
         return registration;

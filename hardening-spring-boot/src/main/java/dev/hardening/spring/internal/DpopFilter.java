@@ -4,18 +4,27 @@ import dev.hardening.auth.TokenVerifier;
 import dev.hardening.auth.VerifiedToken;
 import dev.hardening.auth.servlet.BearerAuthFilter;
 import dev.hardening.ratelimit.TrustedProxies;
+import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -25,7 +34,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * ({@code htm}, {@code htu}), the token ({@code ath}), be fresh ({@code iat}) and unseen
  * ({@code jti}, in the verifier's replay check). A failure is answered here: 401 with
  * {@code WWW-Authenticate: DPoP error="invalid_dpop_proof"} or {@code error="invalid_token"} and
- * {@code algs}, or 503 when keys or introspection are unavailable, with a problem body.
+ * {@code algs}, or 503 when keys or introspection are unavailable, with a problem body. The rate
+ * limit counts a refused request first (by client address: it has no verified subject), exactly as
+ * it counts a request with a bad Bearer token. So a flood of bad proofs is limited like any other
+ * traffic: while the address is over its limit, the answer is the limiter's 429, not the refusal.
  *
  * <p>On success the request goes on to Spring Security as a Bearer request for the same token,
  * without its {@code DPoP} header, and {@code HardeningJwtDecoder} answers that token from the
@@ -41,14 +53,18 @@ public final class DpopFilter extends OncePerRequestFilter {
 
     private final BearerAuthFilter verify;
     private final TrustedProxies trustedProxies;
+    private final Supplier<Filter> rateLimit;
 
     /**
      * @param verifier       the verifier (with its DPoP policy and replay check)
      * @param trustedProxies whose forwarded headers decide the URL
+     * @param rateLimit      supplies the rate limit filter that counts a refused request before it is
+     *                       answered, or null when there is none; asked on each refusal
      */
-    public DpopFilter(TokenVerifier verifier, TrustedProxies trustedProxies) {
+    public DpopFilter(TokenVerifier verifier, TrustedProxies trustedProxies, Supplier<Filter> rateLimit) {
         this.verify = BearerAuthFilter.of(verifier);
         this.trustedProxies = trustedProxies;
+        this.rateLimit = Objects.requireNonNull(rateLimit, "rateLimit");
     }
 
     @Override
@@ -59,17 +75,164 @@ public final class DpopFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        verify.doFilter(new CalledUrl(request, trustedProxies), response, (req, res) -> {
+        HeldRefusal refusal = new HeldRefusal(response);
+        verify.doFilter(new CalledUrl(request, trustedProxies), refusal, (req, res) -> {
+            refusal.passThrough();
             VerifiedToken verified = BearerAuthFilter.token((HttpServletRequest) req);
             String token = authorization.substring(5).strip();
             try {
-                DpopProven.during(token, verified, () -> chain.doFilter(new AsBearer(request, token), res));
+                DpopProven.during(token, verified, () -> chain.doFilter(new AsBearer(request, token), response));
             } catch (ServletException | IOException | RuntimeException e) {
                 throw e;
             } catch (Exception e) {
                 throw new ServletException(e);
             }
         });
+        if (!refusal.held()) {
+            return;
+        }
+        FilterChain answer = (req, res) -> refusal.send();
+        Filter limiter = rateLimit.get();
+        if (limiter == null) {
+            answer.doFilter(request, response);
+        } else {
+            limiter.doFilter(request, response, answer);
+        }
+    }
+
+    /**
+     * The response the verifying filter writes its refusal into: status, headers and body are held,
+     * not sent, until {@link #send()} (after the rate limit let the request through) or never (the
+     * limiter answered instead). Once the request is proven it is the real response, untouched.
+     */
+    static final class HeldRefusal extends HttpServletResponseWrapper {
+        private final HttpServletResponse real;
+        private final Map<String, String> headers = new LinkedHashMap<>();
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private boolean passThrough;
+        private int status = HttpServletResponse.SC_OK;
+        private String contentType;
+
+        HeldRefusal(HttpServletResponse real) {
+            super(real);
+            this.real = real;
+        }
+
+        void passThrough() {
+            passThrough = true;
+        }
+
+        /** @return whether a refusal was written and held (the request was not proven) */
+        boolean held() {
+            return !passThrough;
+        }
+
+        void send() throws IOException {
+            real.setStatus(status);
+            for (Map.Entry<String, String> h : headers.entrySet()) {
+                real.setHeader(h.getKey(), h.getValue());
+            }
+            if (contentType != null) {
+                real.setContentType(contentType);
+            }
+            real.setContentLength(body.size());
+            body.writeTo(real.getOutputStream());
+        }
+
+        @Override
+        public void setStatus(int sc) {
+            if (passThrough) {
+                super.setStatus(sc);
+            } else {
+                status = sc;
+            }
+        }
+
+        @Override
+        public void setHeader(String name, String value) {
+            if (passThrough) {
+                super.setHeader(name, value);
+            } else {
+                headers.put(name, value);
+            }
+        }
+
+        @Override
+        public void addHeader(String name, String value) {
+            if (passThrough) {
+                super.addHeader(name, value);
+            } else {
+                headers.merge(name, value, (a, b) -> a + ", " + b);
+            }
+        }
+
+        @Override
+        public void setContentType(String type) {
+            if (passThrough) {
+                super.setContentType(type);
+            } else {
+                contentType = type;
+            }
+        }
+
+        @Override
+        public void setContentLength(int len) {
+            if (passThrough) {
+                super.setContentLength(len);
+            }
+        }
+
+        @Override
+        public void setContentLengthLong(long len) {
+            if (passThrough) {
+                super.setContentLengthLong(len);
+            }
+        }
+
+        @Override
+        public ServletOutputStream getOutputStream() throws IOException {
+            if (passThrough) {
+                return super.getOutputStream();
+            }
+            return new ServletOutputStream() {
+                @Override
+                public void write(int b) {
+                    body.write(b);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    body.write(b, off, len);
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setWriteListener(WriteListener listener) {
+                    throw new UnsupportedOperationException("a held refusal is written synchronously");
+                }
+            };
+        }
+
+        @Override
+        public boolean isCommitted() {
+            return passThrough && super.isCommitted();
+        }
+
+        @Override
+        public void reset() {
+            if (passThrough) {
+                super.reset();
+            } else {
+                headers.clear();
+                body.reset();
+                status = HttpServletResponse.SC_OK;
+                contentType = null;
+            }
+        }
     }
 
     /** The URL the client called, believing a trusted proxy's forwarded scheme and host. */
