@@ -21,7 +21,8 @@ import java.util.Locale;
  * A Redis connection for limiters and dedup stores, in one of three topologies — standalone, Sentinel
  * or Cluster — configured to fail fast instead of inheriting Lettuce's 60 s defaults: command timeout
  * {@value #DEFAULT_COMMAND_TIMEOUT_MILLIS} ms, commands rejected while disconnected, reconnect backoff
- * 20 ms..1 s, connect timeout 1 s, and for Cluster adaptive plus 1 s periodic topology refresh.
+ * 20 ms..1 s, connect timeout 1 s (bounding a connection's whole setup: TCP connect, TLS and the
+ * HELLO / AUTH handshake), and for Cluster adaptive plus 1 s periodic topology refresh.
  *
  * <p>URIs: {@code redis://[user:password@]host[:port][/db]} or {@code rediss://...} (standalone),
  * {@code redis-sentinel://[password@]host[:port][,host[:port]]...#masterId} (Sentinel), or a
@@ -48,7 +49,7 @@ public final class RedisBackend implements SharedBackend {
     public static final long DEFAULT_COMMAND_TIMEOUT_MILLIS = 100;
     /** Default command timeout. */
     public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(DEFAULT_COMMAND_TIMEOUT_MILLIS);
-    /** Default socket connect timeout. */
+    /** Default connect timeout: TCP connect, TLS and handshake of a new connection. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
     /** Default Cluster periodic topology refresh. */
     public static final Duration DEFAULT_TOPOLOGY_REFRESH = Duration.ofSeconds(1);
@@ -401,7 +402,9 @@ public final class RedisBackend implements SharedBackend {
         }
 
         /**
-         * @param timeout socket connect timeout, 1 ms to 30 s; default 1 s
+         * @param timeout bound of a new connection's setup (TCP connect, TLS, HELLO / AUTH, and the master
+         *                lookup through Sentinel), 1 ms to 30 s; default 1 s. Commands keep the command
+         *                timeout
          * @return this
          * @throws IllegalArgumentException if out of range
          * @throws IllegalStateException    if already set

@@ -73,8 +73,13 @@ final class RedisConnector implements AutoCloseable {
                 .build();
         SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
+        // Lettuce bounds a connection's whole setup (TCP connect, TLS, HELLO / AUTH) by the URI's
+        // timeout, and commands by the fixed TimeoutOptions above. With the command timeout here, a
+        // setup slower than 100 ms never completed and each reconnect timed out the same way
+        // (SlowHandshakeIT): setup gets the connect timeout, commands keep theirs.
+        Duration setupTimeout = connectTimeout.compareTo(commandTimeout) > 0 ? connectTimeout : commandTimeout;
         for (RedisURI uri : uris) {
-            uri.setTimeout(commandTimeout);
+            uri.setTimeout(setupTimeout);
         }
         if (cluster) {
             this.client = null;
