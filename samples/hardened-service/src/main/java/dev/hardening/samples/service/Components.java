@@ -20,9 +20,11 @@ import dev.hardening.config.StartupCheck;
 import dev.hardening.config.TimeSource;
 import dev.hardening.ratelimit.DedupStore;
 import dev.hardening.ratelimit.RateLimiting;
+import dev.hardening.ratelimit.FallbackMode;
 import dev.hardening.ratelimit.redis.RedisBackend;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,6 +40,8 @@ final class Components implements AutoCloseable {
 
     /** The report's id of the {@code OIDC_TOKEN_TYPE} policy line. */
     static final String TOKEN_TYPE_FINDING = "HH-T001";
+    /** The report's id of the line on whether Redis answered at boot. */
+    static final String REDIS_AT_BOOT_FINDING = "HH-R001";
 
     /** The audience the dev issuer mints for when {@code OIDC_AUDIENCE} is unset. */
     static final String DEV_AUDIENCE = "hardened-service";
@@ -164,6 +168,31 @@ final class Components implements AutoCloseable {
      */
     boolean awaitRedis(Duration timeout) throws InterruptedException {
         return redis.isEmpty() || redis.get().awaitConnected(timeout);
+    }
+
+    /**
+     * The report line on Redis at boot, when {@code REDIS_URI} is set: PASS when it answered, else WARN
+     * saying what the service does until it does (a Redis down at boot is an operational condition,
+     * not a configuration error: the service starts and connects by itself later).
+     *
+     * @param answered whether Redis answered within {@code waited} ({@link #awaitRedis})
+     * @param waited   how long the boot waited for it
+     * @param fallback {@code RATE_LIMIT_FALLBACK}
+     * @return the finding, or empty without {@code REDIS_URI}
+     */
+    Optional<Finding> redisAtBoot(boolean answered, Duration waited, FallbackMode fallback) {
+        return redis.map(r -> {
+            String where = "Redis at " + String.join(",", r.hosts());
+            if (answered) {
+                return Finding.pass(REDIS_AT_BOOT_FINDING, "IV. Backing services", "REDIS_URI",
+                        where + " answered at boot", "none");
+            }
+            return Finding.warn(REDIS_AT_BOOT_FINDING, "IV. Backing services", "REDIS_URI",
+                    where + " did not answer within " + waited.toSeconds() + " s of boot: rate limits follow"
+                            + " RATE_LIMIT_FALLBACK=" + fallback.name().toLowerCase(Locale.ROOT)
+                            + " and DPoP-bound requests are refused until it answers",
+                    "start Redis or correct REDIS_URI; the service connects by itself once Redis answers");
+        });
     }
 
     private static Optional<Introspection> introspection(ServiceSettings.Oidc oidc, String audience, List<Finding> problems) {

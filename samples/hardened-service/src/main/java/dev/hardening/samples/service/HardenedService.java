@@ -119,12 +119,27 @@ public final class HardenedService {
         shutdown.register(http);
         shutdown.onRelease("components", components::close);
 
+        // Redis down at boot is reported, not refused: the first requests share limits and DPoP proof
+        // ids across replicas when it answers in time (not waited for when the configuration failed:
+        // the start is refused anyway)
+        boolean redisAnswered = true;
+        if (failure == null) {
+            try {
+                redisAnswered = components.awaitRedis(REDIS_AT_BOOT);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                redisAnswered = false;
+            }
+        }
         StartupReport.Builder findings = (failure == null ? StartupReport.builder(config) : StartupReport.builder(failure))
                 .addAll(addressProblems)
                 .check(shutdown.startupCheck())
                 .check(server.startupCheck())
                 .add(EnvironmentChecks.devModeBinding(environment, s.bindAddress(), s.allowDevOnNetwork()));
         components.checks().forEach(findings::check);
+        if (failure == null) {
+            components.redisAtBoot(redisAnswered, REDIS_AT_BOOT, s.rateLimitFallback()).ifPresent(findings::add);
+        }
         StartupReport report = findings.build();
         components.metrics.bind(report);
         try {
@@ -145,14 +160,6 @@ public final class HardenedService {
         out.flush();
 
         shutdown.install();
-        try {
-            if (!components.awaitRedis(REDIS_AT_BOOT)) {
-                err.println("REDIS_URI: not connected within " + REDIS_AT_BOOT.toSeconds() + " s; rate limits use "
-                        + "RATE_LIMIT_FALLBACK and DPoP-bound requests are refused until it is");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         try {
             server.start();
         } catch (UncheckedIOException e) {
