@@ -133,6 +133,32 @@ class TokenKindsIT {
     }
 
     @Test
+    void aRefusedDpopRequestIsCountedAgainstTheClientAddressLikeAnyUnauthenticatedOne() throws Exception {
+        ECKey holder = new ECKeyGenerator(Curve.P_256).generate();
+        String token = idp.jwt(JOSEObjectType.JWT, "dpop-user-77a0", c -> c.claim("cnf",
+                Map.of("jkt", JWKThumbprintConfirmation.of(holder).getValue().toString())));
+        try (JarProcess p = ServiceProcess.start(testEnv("RATE_LIMIT", "3/1m"), dir("dpop-limited"))) {
+            String base = p.awaitListening(BOOT);
+            assertThat(base).as(p.allOutput()).isNotNull();
+            URI me = URI.create(base + "/api/v1/me");
+
+            // no subject is proven, so the client address is the key: its three requests, then 429
+            for (int i = 0; i < 3; i++) {
+                assertDpopChallenge(get(me, "Authorization", "DPoP " + token), "invalid_dpop_proof", "dpop_proof_invalid");
+            }
+            HttpResponse<String> limited = get(me, "Authorization", "DPoP " + token,
+                    "DPoP", proof(new ECKeyGenerator(Curve.P_256).generate(), "GET", me, token));
+            assertThat(limited.statusCode()).as("the address is over its limit: " + limited.body()).isEqualTo(429);
+            assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+            assertThat(limited.body()).doesNotContain(token);
+
+            // a proven request from the same address has its subject's own quota
+            HttpResponse<String> ok = get(me, "Authorization", "DPoP " + token, "DPoP", proof(holder, "GET", me, token));
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aProofUsedOnOneReplicaIsRefusedOnTheOtherWhenBothShareRedis() throws Exception {
         ECKey holder = new ECKeyGenerator(Curve.P_256).generate();
         String token = idp.jwt(JOSEObjectType.JWT, "replicated-user", c -> c.claim("cnf",
