@@ -74,6 +74,16 @@ class RateLimitConfigurationTest {
             RateLimiting rl = ctx.getBean(RateLimiting.class);
             assertThat(rl.shared()).isPresent();
             assertThat(rl.shared().get().description()).contains("127.0.0.1:1").doesNotContain("pw-not-shown");
+            // nothing answers on port 1: the report says so, and what the service does meanwhile
+            assertThat(ctx.getBean(StartupReportEnforcer.class).report().lines())
+                    .filteredOn(l -> l.finding().id().equals(HardeningRateLimitAutoConfiguration.REDIS_AT_BOOT_FINDING))
+                    .singleElement().satisfies(l -> {
+                        assertThat(l.effectiveStatus()).isEqualTo(FindingStatus.WARN);
+                        assertThat(l.finding().subject()).isEqualTo("hardening.rate-limit.redis-uri");
+                        assertThat(l.finding().detail()).isEqualTo("Redis at 127.0.0.1:1 did not answer within 5 s"
+                                + " of boot: rate limits follow the fallback (local) and DPoP-bound requests are"
+                                + " refused until it answers");
+                    });
         });
     }
 

@@ -10,6 +10,9 @@ import dev.hardening.ratelimit.DecisionSource;
 import dev.hardening.ratelimit.RateLimiting;
 import dev.hardening.ratelimit.redis.RedisBackend;
 import dev.hardening.spring.app.TestApplication;
+import dev.hardening.config.FindingStatus;
+import dev.hardening.spring.autoconfigure.HardeningRateLimitAutoConfiguration;
+import dev.hardening.spring.internal.StartupReportEnforcer;
 import dev.hardening.testkit.RedisServers;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -101,6 +104,20 @@ class RateLimitTest {
         // the counts are Redis's: a decision for alice's key through the same limiter comes from Redis
         assertThat(rateLimiting.limiter().tryAcquire("sub:alice").source()).isEqualTo(DecisionSource.REDIS);
         assertThat(rateLimiting.limiter().tryAcquire("sub:alice").allowed()).isFalse();
+    }
+
+    @Autowired
+    StartupReportEnforcer reports;
+
+    @Test
+    void theReportSaysThatSpringDataRedisAnsweredAtBoot() {
+        assertThat(reports.report().lines())
+                .filteredOn(l -> l.finding().id().equals(HardeningRateLimitAutoConfiguration.REDIS_AT_BOOT_FINDING))
+                .singleElement().satisfies(l -> {
+                    assertThat(l.effectiveStatus()).isEqualTo(FindingStatus.PASS);
+                    assertThat(l.finding().subject()).isEqualTo("spring.data.redis");
+                    assertThat(l.finding().detail()).isEqualTo("Redis at 127.0.0.1:" + REDIS.port() + " answered at boot");
+                });
     }
 
     @Test

@@ -101,6 +101,8 @@ public final class HardeningRateLimitAutoConfiguration {
     private static final String PREFIX = "hardening.rate-limit.";
     /** The longest wait at startup for the limiter's Redis (as the JDK sample's). */
     private static final java.time.Duration REDIS_AT_BOOT = java.time.Duration.ofSeconds(5);
+    /** The report's id of the line on whether the limiter's Redis answered at boot. */
+    public static final String REDIS_AT_BOOT_FINDING = "HS-R002";
     private static final org.slf4j.Logger LOG =
             org.slf4j.LoggerFactory.getLogger(HardeningRateLimitAutoConfiguration.class);
     private static final String BEARER_TOKEN_RESOLVER =
@@ -169,28 +171,42 @@ public final class HardeningRateLimitAutoConfiguration {
             }
         }
         RateLimiting built = b.build();
-        awaitRedis(built);
+        awaitRedis(built, p.getRedisUri() != null && !p.getRedisUri().isBlank()
+                ? PropertyVariables.subject(environment, PREFIX + "redis-uri") : "spring.data.redis");
         instrumentation.getIfAvailable(() -> StarterInstrumentation.NONE).rateLimiting(built, LIMITER_NAME);
         return built;
     }
 
     /**
      * Waits, at most {@link #REDIS_AT_BOOT}, for the limiter's Redis, so that the first requests
-     * already share rate limits, webhook ids and DPoP proof ids across replicas; a Redis still down
-     * then is logged and the service starts anyway (fallback, DPoP refused until it connects).
+     * already share rate limits, webhook ids and DPoP proof ids across replicas. The outcome is a
+     * report line ({@link #REDIS_AT_BOOT_FINDING}): PASS when it answered; WARN, and a log line, when it
+     * did not, and the service starts anyway (fallback, DPoP refused until it connects).
      */
-    private static void awaitRedis(RateLimiting built) {
+    private void awaitRedis(RateLimiting built, String subject) {
         if (built.shared().isEmpty() || !(built.shared().get() instanceof RedisBackend redis)) {
             return;
         }
+        boolean answered;
         try {
-            if (!redis.awaitConnected(REDIS_AT_BOOT)) {
-                LOG.warn("{}: not connected within {} s; rate limits use the fallback and DPoP-bound requests are "
-                        + "refused until it is", redis.description(), REDIS_AT_BOOT.toSeconds());
-            }
+            answered = redis.awaitConnected(REDIS_AT_BOOT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            answered = false;
         }
+        String where = "Redis at " + String.join(",", redis.hosts());
+        if (answered) {
+            notes.add(Finding.pass(REDIS_AT_BOOT_FINDING, "12-factor IV: backing services", subject,
+                    where + " answered at boot", "none"));
+            return;
+        }
+        LOG.warn("{}: not connected within {} s; rate limits use the fallback and DPoP-bound requests are "
+                + "refused until it is", redis.description(), REDIS_AT_BOOT.toSeconds());
+        notes.add(Finding.warn(REDIS_AT_BOOT_FINDING, "12-factor IV: backing services", subject,
+                where + " did not answer within " + REDIS_AT_BOOT.toSeconds() + " s of boot: rate limits follow"
+                        + " the fallback (" + built.fallback().name().toLowerCase(Locale.ROOT)
+                        + ") and DPoP-bound requests are refused until it answers",
+                "start Redis or correct " + subject + "; the service connects by itself once Redis answers"));
     }
 
     private Optional<SharedBackend> shared(HardeningProperties.RateLimit p, ListableBeanFactory beans) {
