@@ -36,8 +36,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@code WWW-Authenticate: DPoP error="invalid_dpop_proof"} or {@code error="invalid_token"} and
  * {@code algs}, or 503 when keys or introspection are unavailable, with a problem body. The rate
  * limit counts a refused request first (by client address: it has no verified subject), exactly as
- * it counts a request with a bad Bearer token. So a flood of bad proofs is limited like any other
- * traffic: while the address is over its limit, the answer is the limiter's 429, not the refusal.
+ * it counts a request with a bad Bearer token. While the address is over its limit the answer is the
+ * limiter's 429, not the refusal. The proof is still checked first: whether the subject or the address
+ * is the key depends on it.
  *
  * <p>On success the request goes on to Spring Security as a Bearer request for the same token,
  * without its {@code DPoP} header, and {@code HardeningJwtDecoder} answers that token from the
