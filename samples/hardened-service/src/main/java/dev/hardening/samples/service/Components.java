@@ -19,14 +19,14 @@ import dev.hardening.config.RotatingSecret;
 import dev.hardening.config.StartupCheck;
 import dev.hardening.config.TimeSource;
 import dev.hardening.ratelimit.DedupStore;
-import dev.hardening.ratelimit.RateLimiting;
 import dev.hardening.ratelimit.FallbackMode;
+import dev.hardening.ratelimit.RateLimiting;
 import dev.hardening.ratelimit.redis.RedisBackend;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
